@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes a relocatable release: dist/agora-<version>-linux-x86_64/ with bin/, lib/ (every shared
-# library the binaries need except glibc's, the NVIDIA driver's and, unless --with-cuda-libs, the
-# CUDA toolkit's), RPATH $ORIGIN/../lib, and a SHA256SUMS manifest.
+# library the binaries need except glibc's, the NVIDIA driver's and, unless --with-cuda-libs,
+# cuBLAS/cuBLASLt, which are hundreds of MB and come with the host's CUDA 13 install; the small
+# CUDA runtime is always bundled), RPATH $ORIGIN/../lib, and a SHA256SUMS manifest.
 # Usage: scripts/bundle.sh [--build-dir DIR] [--with-tests] [--with-cuda-libs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,7 @@ fi
 
 # Libraries that must come from the target host: glibc's and the NVIDIA driver's.
 system_lib='^(linux-vdso|ld-linux|libc|libm|libdl|libpthread|librt|libresolv|libutil)\.so|^libcuda\.so|^libnvidia-'
-cuda_lib='^(libcudart|libcublas|libcublasLt|libnvrtc|libnvJitLink)\.so'
+cuda_lib='^(libcublas|libcublasLt|libnvrtc|libnvJitLink)\.so'
 
 for bin in "${binaries[@]}"; do
   dest="$out/bin"
