@@ -10,6 +10,7 @@
 #include <iterator>
 #include <string>
 
+#include "benchmarks/scratch_dir.hpp"
 #include "benchmarks/stopwatch.hpp"
 #include "benchmarks/suites.hpp"
 #include "core/assert.hpp"
@@ -23,29 +24,6 @@ namespace {
 constexpr size_t value_bytes = 100;
 constexpr size_t batch_sizes[] = {1, 10, 100, 1000};
 constexpr uint64_t batches_max = 100'000'000;  // a bound on the loop, far above any rate seen
-
-/// A uniquely named directory under the scratch dir, removed with its contents at the end.
-class scratch_dir {
- public:
-  explicit scratch_dir(const std::string& parent) {
-    std::string name = parent + "/agora-bench-storage-XXXXXX";
-    if (mkdtemp(name.data()) != nullptr)
-      path_ = name;
-  }
-  ~scratch_dir() {
-    std::error_code ignored;  // best effort: a leftover directory is not a measurement error
-    if (!path_.empty())
-      std::filesystem::remove_all(path_, ignored);
-  }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-
-  bool ok() const { return !path_.empty(); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 /// Applies batches of batch_size records for about `seconds` to a store opened with `store`;
 /// returns records per second.
@@ -91,7 +69,7 @@ std::string reference_for(bool sync, size_t batch_size) {
 report run_storage_suite(const options& opts) {
   AGORA_ASSERT(opts.seconds > 0);
   report out("storage");
-  scratch_dir dir(opts.scratch_dir);
+  scratch_dir dir(opts.scratch_dir, "storage");
   if (!dir.ok()) {
     out.note("error", "cannot create a directory under " + opts.scratch_dir);
     return out;

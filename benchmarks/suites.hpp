@@ -10,5 +10,7 @@ namespace agora::bench {
 report run_crypto_suite(const options& opts);
 /// Durable RocksDB batched writes per second, sync on and off, and batch-size effects.
 report run_storage_suite(const options& opts);
+/// Relay routes per second and latency; escrow ledger operations and settlements per second.
+report run_market_suite(const options& opts);
 
 }  // namespace agora::bench

@@ -1,0 +1,55 @@
+// The provider actor's state (private to actors/provider/): its session with the relay and the
+// tasks running on its worker. Rebuilt empty on restart; the task log in the store persists.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "actors/provider/provider.hpp"
+
+namespace agora::actors {
+
+enum class provider_phase : uint8_t { registering, registered, draining, deregistered };
+
+/// One assignment the worker is running.
+struct running_task {
+  wire::id128 task_id{};
+  bytes assignment;  // the sealed TaskAssignment
+  bytes request;     // the sealed TaskRequest inside it
+  hash256 input_hash{};
+  address renter;
+  wire::id128 hold_id{};
+  wire::TaskType task_type = wire::TaskType::Completion;
+  std::string model;
+  std::unique_ptr<wire::SamplingParamsT> sampling;  // as the renter signed it
+  int64_t price_per_million_tokens_micros = 0;
+  uint16_t attempt = 0;
+  bool stream = false;
+  hash256 chain_hash{};  // of the last chunk sent; zero before the first
+  uint32_t chunks = 0;
+  wall_time started;
+};
+
+struct provider_state {
+  std::optional<provider_options> options;  // set at spawn (private_key has no default)
+  address self_id;                          // options.key.address()
+  worker_actor worker;
+  std::vector<model_info> models;  // what the engine serves
+  engine_identity identity;
+  bytes session_id;  // 32 random bytes, single use
+  provider_phase phase = provider_phase::registering;
+  uint64_t sequence = 0;  // last Heartbeat/Drain/Deregister sequence sent
+  caf::timespan heartbeat_interval{std::chrono::seconds(30)};
+  std::map<uint64_t, running_task> running;  // by worker request id
+  uint64_t requests = 0;                     // worker requests made
+  uint64_t refused = 0;                      // frames answered with an ErrorFrame
+  static inline const char* name = "agora.provider";
+};
+
+using provider_pointer = provider_actor::stateful_pointer<provider_state>;
+
+}  // namespace agora::actors

@@ -1,0 +1,241 @@
+// Running assignments on the worker and answering with chunks, results and proofs.
+
+#include "actors/provider/tasks.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "actors/common/caf_error.hpp"
+#include "actors/provider/session.hpp"
+#include "actors/provider/task_log.hpp"
+#include "schemas/proof_hash.hpp"
+
+namespace agora::actors {
+
+namespace {
+
+/// The task an assignment names, with its request opened and checked; fills `request` with
+/// the worker request it asks for.
+result<running_task> open_task(provider_pointer self, const wire::TaskAssignment& a,
+                               byte_view sealed, generation_request* request) {
+  auto opened = wire::open(wire::view(a.request()));
+  if (!opened)
+    return opened.error();
+  if (opened->kind() != wire::message_kind::TaskRequest)
+    return make_error(errc::wrong_kind, "TaskAssignment.request is not a TaskRequest");
+  const wire::TaskRequest* r = opened->as<wire::TaskRequest>();
+  running_task task;
+  task.task_id = wire::from_wire(*a.task_id());
+  if (wire::from_wire(*r->task_id()) != task.task_id)
+    return make_error(errc::invalid_argument, "TaskAssignment.request names another task");
+  task.assignment.assign(sealed.begin(), sealed.end());
+  const byte_view inner = wire::view(a.request());
+  task.request.assign(inner.begin(), inner.end());
+  task.input_hash = wire::input_hash(opened->payload());
+  task.renter = opened->signer();
+  task.hold_id = wire::from_wire(*r->hold_id());
+  task.task_type = r->task_type();
+  task.model = std::string(wire::view(r->model()));
+  AGORA_ASSERT(r->sampling() != nullptr);  // open() checked that the field is present
+  task.sampling.reset(r->sampling()->UnPack());
+  task.price_per_million_tokens_micros = a.price_per_million_tokens_micros();
+  task.attempt = a.attempt();
+  task.stream = r->stream();
+  task.started = self->state.options->clock.now(self);
+  request->model = task.model;
+  request->prompt = std::string(wire::view(r->prompt()));
+  if (r->prompt_token_ids() != nullptr)
+    request->prompt_token_ids.assign(r->prompt_token_ids()->begin(), r->prompt_token_ids()->end());
+  const wire::SamplingParamsT& s = *task.sampling;
+  request->sampling = {s.max_tokens, s.temperature, s.top_p, s.top_k, s.seed, s.stop};
+  return task;
+}
+
+/// OK if this provider serves the task's model and type and its worker has room (one running,
+/// queue_max waiting), so the worker never refuses what the provider accepted.
+status check_servable(provider_pointer self, const running_task& task) {
+  const auto& st = self->state;
+  if (st.running.size() > st.options->worker.queue_max)
+    return make_error(errc::limit_exceeded,
+                      std::to_string(st.running.size()) + " tasks in flight, the worker is full");
+  const auto& models = st.models;
+  if (std::none_of(models.begin(), models.end(),
+                   [&](const model_info& m) { return m.id == task.model; }))
+    return make_error(errc::not_found, "model '" + task.model + "' is not served here");
+  if (task.task_type != wire::TaskType::Completion)
+    return make_error(errc::unsupported, "only Completion tasks are served");
+  return {};
+}
+
+wire::TaskResultT make_result(provider_pointer self, const running_task& task,
+                              wire::TaskStatus status) {
+  wire::TaskResultT m;
+  m.provider = wire::to_wire(self->state.self_id);
+  m.task_id = wire::to_wire(task.task_id);
+  m.status = status;
+  m.output_hash = wire::to_wire(hash256{});
+  m.finished_unix_s = unix_seconds(self->state.options->clock.now(self));
+  return m;
+}
+
+wire::ComputeProofT make_proof(provider_pointer self, const running_task& task, const generation& g,
+                               const hash256& output_hash) {
+  const auto& st = self->state;
+  wire::ComputeProofT m;
+  m.provider = wire::to_wire(st.self_id);
+  m.renter = wire::to_wire(task.renter);
+  m.task_id = wire::to_wire(task.task_id);
+  m.hold_id = wire::to_wire(task.hold_id);
+  m.model_id = task.model;
+  const auto model = std::find_if(st.models.begin(), st.models.end(),
+                                  [&](const model_info& x) { return x.id == task.model; });
+  AGORA_ASSERT(model != st.models.end());
+  m.weights_hash = wire::to_wire(model->weights_hash);
+  m.input_hash = wire::to_wire(task.input_hash);
+  m.output_hash = wire::to_wire(output_hash);
+  m.chain_hash = wire::to_wire(task.chain_hash);
+  m.chunk_count = task.chunks;
+  m.prompt_tokens = g.prompt_tokens;
+  m.completion_tokens = g.completion_tokens;
+  m.sampling = std::make_unique<wire::SamplingParamsT>(*task.sampling);
+  m.started_unix_ns = unix_nanoseconds(task.started);
+  m.finished_unix_ns = unix_nanoseconds(st.options->clock.now(self));
+  m.worker = std::make_unique<wire::WorkerIdentityT>();
+  m.worker->backend = st.identity.backend;
+  m.worker->device = st.identity.device;
+  m.worker->device_index = st.identity.device_index;
+  m.worker->engine_version = st.identity.engine_version;
+  m.worker->deterministic = st.identity.deterministic;
+  m.price_per_million_tokens_micros = task.price_per_million_tokens_micros;
+  m.finish_reason = g.finish_reason;
+  return m;
+}
+
+void send_frame(provider_pointer self, wire::message_kind kind, const bytes& sealed) {
+  self->send(self->state.options->relay, wire::frame{kind, sealed});
+}
+
+/// Logs how the task ended, then sends its result (and proof): nothing is sent that the log
+/// does not hold.
+void finish_task(provider_pointer self, const running_task& task, wire::TaskState state,
+                 const bytes& result, const bytes& proof) {
+  auto& st = self->state;
+  const int64_t now_s = unix_seconds(st.options->clock.now(self));
+  if (auto s = write_task_finished(*st.options->log, task, st.self_id, state, result, proof, now_s);
+      !s) {
+    spdlog::error("provider {} cannot log task {}: {}", st.self_id.to_string(),
+                  to_hex(task.task_id), s.error().to_string());
+    return;
+  }
+  send_frame(self, wire::message_kind::TaskResult, result);
+  if (!proof.empty())
+    send_frame(self, wire::message_kind::ComputeProof, proof);
+}
+
+/// The worker answered (or failed) request `id`.
+void on_generation(provider_pointer self, uint64_t id, result<generation> out) {
+  auto& st = self->state;
+  auto it = st.running.find(id);
+  AGORA_ASSERT(it != st.running.end());
+  const running_task task = std::move(it->second);
+  st.running.erase(it);
+  if (!out) {
+    auto m = make_result(self, task, wire::TaskStatus::Failed);
+    m.finish_reason = wire::FinishReason::Error;
+    m.error_message = out.error().to_string();
+    return finish_task(self, task, wire::TaskState::Failed, wire::seal(m, st.options->key), {});
+  }
+  auto m = make_result(self, task, wire::TaskStatus::Completed);
+  m.finish_reason = out->finish_reason;
+  m.prompt_tokens = out->prompt_tokens;
+  m.completion_tokens = out->completion_tokens;
+  const hash256 output_hash = wire::output_hash_text(out->text);
+  m.output_hash = wire::to_wire(output_hash);
+  if (!task.stream) {
+    m.text = out->text;
+    m.token_ids = out->token_ids;
+  }
+  const bytes proof = wire::seal(make_proof(self, task, *out, output_hash), st.options->key);
+  finish_task(self, task, wire::TaskState::Completed, wire::seal(m, st.options->key), proof);
+}
+
+/// Answers a task with a Rejected TaskResult; nothing is logged (it never ran).
+void reject(provider_pointer self, const running_task& task, const agora::error& why) {
+  auto m = make_result(self, task, wire::TaskStatus::Rejected);
+  m.error_message = why.to_string();
+  send_frame(self, wire::message_kind::TaskResult, wire::seal(m, self->state.options->key));
+}
+
+/// Logs the task as Assigned and hands it to the worker.
+void run(provider_pointer self, running_task task, generation_request request) {
+  auto& st = self->state;
+  const int64_t now_s = unix_seconds(st.options->clock.now(self));
+  if (auto s = write_task_accepted(*st.options->log, task, st.self_id, now_s); !s)
+    return reject(self, task, s.error());
+  const uint64_t id = ++st.requests;
+  request.id = id;
+  const chunk_sink sink = task.stream ? caf::actor_cast<chunk_sink>(self) : chunk_sink{};
+  st.running.emplace(id, std::move(task));
+  self->request(st.worker, worker_timeout, generate_atom_v, std::move(request), sink)
+      .then([self, id](generation& g) { on_generation(self, id, std::move(g)); },
+            [self, id](caf::error& e) { on_generation(self, id, from_caf_error(e)); });
+}
+
+/// Sends the logged result and proof of a task that already ended.
+void resend_logged(provider_pointer self, const task_log_entry& entry) {
+  AGORA_ASSERT(!entry.result.empty());
+  send_frame(self, wire::message_kind::TaskResult, entry.result);
+  if (!entry.proof.empty())
+    send_frame(self, wire::message_kind::ComputeProof, entry.proof);
+}
+
+}  // namespace
+
+void on_assignment(provider_pointer self, const wire::opened_envelope& opened, byte_view sealed) {
+  auto& st = self->state;
+  if (opened.signer() != st.options->relay_id)
+    return refuse(self, make_error(errc::bad_signature, "TaskAssignment not signed by our relay"),
+                  sealed);
+  const wire::TaskAssignment* a = opened.as<wire::TaskAssignment>();
+  if (wire::from_wire(*a->provider()) != st.self_id)
+    return refuse(self, make_error(errc::invalid_argument, "assigned to another provider"), sealed);
+  generation_request request;
+  auto task = open_task(self, *a, sealed, &request);
+  if (!task)
+    return refuse(self, task.error(), sealed);
+  auto logged = read_task_log(*st.options->log, task->task_id);
+  if (!logged)
+    return reject(self, *task, logged.error());
+  if (logged->has_value() && !(*logged)->result.empty())
+    return resend_logged(self, **logged);
+  if (std::any_of(st.running.begin(), st.running.end(),
+                  [&](const auto& entry) { return entry.second.task_id == task->task_id; }))
+    return;  // a repeated assignment of a running task: its result answers both
+  if (st.phase != provider_phase::registered)
+    return reject(self, *task, make_error(errc::unsupported, "provider takes no new tasks"));
+  if (auto servable = check_servable(self, *task); !servable)
+    return reject(self, *task, servable.error());
+  run(self, std::move(*task), std::move(request));
+}
+
+void on_chunk(provider_pointer self, const generation_chunk& chunk) {
+  auto& st = self->state;
+  auto it = st.running.find(chunk.request_id);
+  if (it == st.running.end())
+    return;  // the task already ended (its worker request timed out)
+  running_task& task = it->second;
+  AGORA_ASSERT(chunk.index == task.chunks);
+  task.chain_hash = wire::chain_next(task.chain_hash, chunk.index, chunk.token_ids, chunk.text);
+  ++task.chunks;
+  wire::TokenChunkT m;
+  m.provider = wire::to_wire(st.self_id);
+  m.task_id = wire::to_wire(task.task_id);
+  m.index = chunk.index;
+  m.token_ids = chunk.token_ids;
+  m.text = chunk.text;
+  m.chain_hash = wire::to_wire(task.chain_hash);
+  send_sealed(self, m);
+}
+
+}  // namespace agora::actors

@@ -1,0 +1,136 @@
+// mock-model: the documented deterministic function of mock_model.hpp.
+
+#include "actors/worker/mock_model.hpp"
+
+#include <algorithm>
+
+#include "core/keccak.hpp"
+
+namespace agora::actors {
+
+namespace {
+
+void append_be(bytes& out, uint64_t value, int width) {
+  for (int shift = 8 * (width - 1); shift >= 0; shift -= 8)
+    out.push_back(static_cast<uint8_t>(value >> shift));
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+uint32_t count_words(std::string_view text) {
+  uint32_t words = 0;
+  bool in_word = false;
+  for (char c : text) {
+    if (!is_space(c) && !in_word)
+      ++words;
+    in_word = !is_space(c);
+  }
+  return words;
+}
+
+/// P ‖ be64(S): the part of every candidate's hash input that does not depend on i.
+bytes candidate_prefix(const generation_request& request) {
+  bytes out;
+  if (!request.prompt.empty()) {
+    const byte_view prompt = as_bytes(request.prompt);
+    out.assign(prompt.begin(), prompt.end());
+  }
+  for (uint32_t id : request.prompt_token_ids)
+    append_be(out, id, 4);
+  const bool greedy = request.sampling.temperature == 0.0f;
+  append_be(out, greedy ? 0 : request.sampling.seed, 8);
+  return out;
+}
+
+uint32_t candidate_from_prefix(bytes prefix, uint32_t index) {
+  append_be(prefix, index, 4);
+  const hash256 d = keccak256(prefix);
+  uint32_t id = 0;
+  for (int j = 0; j < 4; ++j)
+    id = id * 26 + d[j] % 26;
+  AGORA_ASSERT(id < mock_model::vocab_size);
+  return id;
+}
+
+status check_request(const generation_request& request) {
+  if (request.model != mock_model_id)
+    return make_error(errc::not_found, "model '" + request.model + "' is not served");
+  if (request.prompt.empty() == request.prompt_token_ids.empty())
+    return make_error(errc::invalid_argument,
+                      "exactly one of prompt and prompt_token_ids must be set");
+  if (request.sampling.max_tokens == 0)
+    return make_error(errc::invalid_argument, "max_tokens must be at least 1");
+  return {};
+}
+
+}  // namespace
+
+std::vector<model_info> mock_model::models() const {
+  return {model_info{std::string(mock_model_id), max_context, "none", weights_hash()}};
+}
+
+engine_identity mock_model::identity() const {
+  return engine_identity{wire::Backend::Mock, "cpu", 0, "agora-mock 1", true};
+}
+
+hash256 mock_model::weights_hash() {
+  return keccak256(as_bytes(mock_model_id));
+}
+
+result<uint32_t> mock_model::prompt_tokens(const generation_request& request) {
+  if (auto s = check_request(request); !s)
+    return s.error();
+  const size_t count =
+      request.prompt.empty() ? request.prompt_token_ids.size() : count_words(request.prompt);
+  if (count > max_context)
+    return make_error(errc::limit_exceeded, "prompt has " + std::to_string(count) +
+                                                " tokens, the context holds " +
+                                                std::to_string(max_context));
+  return static_cast<uint32_t>(count);
+}
+
+uint32_t mock_model::candidate(const generation_request& request, uint32_t index) {
+  return candidate_from_prefix(candidate_prefix(request), index);
+}
+
+std::string mock_model::word_of(uint32_t id) {
+  AGORA_ASSERT(id < vocab_size);
+  std::string word(4, 'a');
+  for (int j = 3; j >= 0; --j, id /= 26)
+    word[j] = static_cast<char>('a' + id % 26);
+  return word;
+}
+
+result<generation> mock_model::generate(const generation_request& request) {
+  auto prompt = prompt_tokens(request);
+  if (!prompt)
+    return prompt.error();
+  generation out;
+  out.request_id = request.id;
+  out.prompt_tokens = *prompt;
+  const bytes prefix = candidate_prefix(request);
+  const auto& stop = request.sampling.stop;
+  for (uint32_t i = 0;; ++i) {
+    out.finish_reason = i == natural_length ? wire::FinishReason::Stop : wire::FinishReason::Length;
+    if (i == natural_length || i == request.sampling.max_tokens)
+      break;
+    const uint32_t id = candidate_from_prefix(prefix, i);
+    std::string word = word_of(id);
+    if (std::find(stop.begin(), stop.end(), word) != stop.end()) {
+      out.finish_reason = wire::FinishReason::Stop;
+      break;
+    }
+    std::string piece = i == 0 ? word : " " + word;
+    out.token_ids.push_back(id);
+    out.text += piece;
+    out.chunks.push_back(generation_chunk{request.id, i, {id}, std::move(piece)});
+  }
+  out.completion_tokens = static_cast<uint32_t>(out.token_ids.size());
+  AGORA_ASSERT(out.completion_tokens <= natural_length);
+  AGORA_ASSERT(out.chunks.size() == out.token_ids.size());
+  return out;
+}
+
+}  // namespace agora::actors

@@ -1,0 +1,56 @@
+// mock-model: a deterministic stand-in engine for tests and the simulation (DESIGN §6, §9). Its
+// output is a documented function of the request, so a test predicts text, token ids, token
+// counts and finish reason exactly, and the same request always gives the same output.
+//
+// The function (mock_model::generate):
+//  - Model: only mock_model_id ("mock-model"); any other id is errc::not_found.
+//    weights_hash = keccak256("mock-model"), max_context 4096, quantization "none".
+//  - Input bytes P: the prompt's bytes; with prompt_token_ids, be32 of each id in order. Exactly
+//    one of prompt and prompt_token_ids must be non-empty, and max_tokens ≥ 1, else
+//    errc::invalid_argument.
+//  - prompt_tokens: the number of words of the prompt (maximal runs of bytes other than space,
+//    \t, \n, \v, \f, \r), or the number of prompt_token_ids. Over 4096: errc::limit_exceeded.
+//  - Seed S: sampling.seed, or 0 when temperature == 0 (greedy ignores the seed).
+//    temperature, top_p and top_k have no other effect.
+//  - Candidate i (i = 0, 1, …): d = keccak256(P ‖ be64(S) ‖ be32(i)). Its word is 4 lower-case
+//    letters, letter j = 'a' + d[j] mod 26; its token id is that word read as a base-26 number
+//    with a = 0, so 0 ≤ id < 26^4 (mock_model::word_of inverts it).
+//  - For i = 0, 1, …: if i == natural_length (16) stop with finish Stop; if i == max_tokens stop
+//    with finish Length; if the word of candidate i equals one of sampling.stop, stop with finish
+//    Stop without emitting it; otherwise emit candidate i.
+//    So with no stop words: min(max_tokens, 16) tokens, Stop when max_tokens ≥ 16, else Length.
+//  - completion_tokens = tokens emitted; token_ids = their ids; text = their words joined by one
+//    space. One chunk per token: chunk k has index k, token_ids {id_k}, text word_k for k = 0
+//    and " " + word_k after, so the chunk texts concatenate to text.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "actors/worker/engine.hpp"
+
+namespace agora::actors {
+
+inline constexpr std::string_view mock_model_id = "mock-model";
+
+class mock_model final : public engine {
+ public:
+  static constexpr uint32_t natural_length = 16;  // tokens before the model stops by itself
+  static constexpr uint32_t max_context = 4096;
+  static constexpr uint32_t vocab_size = 26 * 26 * 26 * 26;
+
+  std::vector<model_info> models() const override;
+  engine_identity identity() const override;
+  result<generation> generate(const generation_request& request) override;
+
+  /// keccak256("mock-model").
+  static hash256 weights_hash();
+  /// The prompt_tokens the mock counts for `request` (see above), or an error.
+  static result<uint32_t> prompt_tokens(const generation_request& request);
+  /// The token id of candidate `index` for `request` (see above).
+  static uint32_t candidate(const generation_request& request, uint32_t index);
+  /// The 4-letter word of a token id. REQUIRES: id < vocab_size.
+  static std::string word_of(uint32_t id);
+};
+
+}  // namespace agora::actors

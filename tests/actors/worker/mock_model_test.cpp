@@ -1,0 +1,156 @@
+// mock-model: its output is exactly the function documented in actors/worker/mock_model.hpp,
+// recomputed here independently.
+
+#include "actors/worker/mock_model.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/keccak.hpp"
+
+namespace agora::actors {
+namespace {
+
+generation_request text_request(std::string prompt, uint32_t max_tokens, uint64_t seed) {
+  generation_request r;
+  r.id = 7;
+  r.model = std::string(mock_model_id);
+  r.prompt = std::move(prompt);
+  r.sampling.max_tokens = max_tokens;
+  r.sampling.temperature = 0.8f;
+  r.sampling.seed = seed;
+  return r;
+}
+
+/// The documented candidate: d = keccak256(P ‖ be64(S) ‖ be32(i)), 4 letters 'a' + d[j] % 26.
+std::string expected_word(bytes input, uint64_t seed, uint32_t i) {
+  for (int k = 7; k >= 0; --k)
+    input.push_back(static_cast<uint8_t>(seed >> (8 * k)));
+  for (int k = 3; k >= 0; --k)
+    input.push_back(static_cast<uint8_t>(i >> (8 * k)));
+  const hash256 d = keccak256(input);
+  std::string word;
+  for (int j = 0; j < 4; ++j)
+    word += static_cast<char>('a' + d[j] % 26);
+  return word;
+}
+
+uint32_t id_of(const std::string& word) {
+  uint32_t id = 0;
+  for (char c : word)
+    id = id * 26 + static_cast<uint32_t>(c - 'a');
+  return id;
+}
+
+bytes text_bytes(std::string_view text) {
+  const byte_view view = as_bytes(text);
+  return bytes(view.begin(), view.end());
+}
+
+TEST(mock_model_test, output_is_the_documented_function) {
+  mock_model model;
+  const std::string prompt = "  the quick\tbrown\n fox ";
+  auto out = model.generate(text_request(prompt, 5, 42));
+  ASSERT_TRUE(out) << out.error().to_string();
+  EXPECT_EQ(out->request_id, 7u);
+  EXPECT_EQ(out->prompt_tokens, 4u);
+  EXPECT_EQ(out->completion_tokens, 5u);
+  EXPECT_EQ(out->finish_reason, wire::FinishReason::Length);
+  std::string text;
+  ASSERT_EQ(out->chunks.size(), 5u);
+  for (uint32_t i = 0; i < 5; ++i) {
+    const std::string word = expected_word(text_bytes(prompt), 42, i);
+    const std::string piece = i == 0 ? word : " " + word;
+    text += piece;
+    EXPECT_EQ(out->token_ids[i], id_of(word));
+    EXPECT_EQ(out->chunks[i].index, i);
+    EXPECT_EQ(out->chunks[i].text, piece);
+    EXPECT_EQ(out->chunks[i].token_ids, std::vector<uint32_t>{id_of(word)});
+    EXPECT_EQ(mock_model::word_of(id_of(word)), word);
+  }
+  EXPECT_EQ(out->text, text);
+}
+
+TEST(mock_model_test, stops_by_itself_after_natural_length) {
+  mock_model model;
+  auto out = model.generate(text_request("hello", 1000, 1));
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->completion_tokens, mock_model::natural_length);
+  EXPECT_EQ(out->finish_reason, wire::FinishReason::Stop);
+  auto exact = model.generate(text_request("hello", mock_model::natural_length, 1));
+  ASSERT_TRUE(exact);
+  EXPECT_EQ(exact->finish_reason, wire::FinishReason::Stop);
+  EXPECT_EQ(exact->text, out->text);
+}
+
+TEST(mock_model_test, token_id_prompt_hashes_be32_ids) {
+  mock_model model;
+  generation_request r = text_request("", 3, 9);
+  r.prompt_token_ids = {1, 0x01020304};
+  auto out = model.generate(r);
+  ASSERT_TRUE(out) << out.error().to_string();
+  EXPECT_EQ(out->prompt_tokens, 2u);
+  const bytes input = {0, 0, 0, 1, 1, 2, 3, 4};
+  EXPECT_EQ(out->token_ids[2], id_of(expected_word(input, 9, 2)));
+}
+
+TEST(mock_model_test, stop_word_ends_generation_without_emitting_it) {
+  mock_model model;
+  generation_request r = text_request("tell me a story", 100, 5);
+  r.sampling.stop = {mock_model::word_of(mock_model::candidate(r, 3))};
+  auto out = model.generate(r);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->completion_tokens, 3u);
+  EXPECT_EQ(out->finish_reason, wire::FinishReason::Stop);
+}
+
+TEST(mock_model_test, same_request_same_output_and_seeds_change_it) {
+  mock_model model;
+  auto a = model.generate(text_request("same prompt", 8, 1));
+  auto b = model.generate(text_request("same prompt", 8, 1));
+  auto c = model.generate(text_request("same prompt", 8, 2));
+  ASSERT_TRUE(a && b && c);
+  EXPECT_EQ(a->token_ids, b->token_ids);
+  EXPECT_EQ(a->text, b->text);
+  EXPECT_NE(a->token_ids, c->token_ids);
+}
+
+TEST(mock_model_test, greedy_ignores_the_seed) {
+  mock_model model;
+  auto r1 = text_request("greedy", 8, 1);
+  auto r2 = text_request("greedy", 8, 2);
+  r1.sampling.temperature = r2.sampling.temperature = 0.0f;
+  auto a = model.generate(r1);
+  auto b = model.generate(r2);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->token_ids, b->token_ids);
+  EXPECT_EQ(a->token_ids[0], id_of(expected_word(text_bytes("greedy"), 0, 0)));
+}
+
+TEST(mock_model_test, refuses_bad_requests) {
+  mock_model model;
+  auto unknown = text_request("hi", 4, 0);
+  unknown.model = "gpt-5";
+  EXPECT_EQ(model.generate(unknown).error().code, errc::not_found);
+  EXPECT_EQ(model.generate(text_request("", 4, 0)).error().code, errc::invalid_argument);
+  EXPECT_EQ(model.generate(text_request("hi", 0, 0)).error().code, errc::invalid_argument);
+  auto both = text_request("hi", 4, 0);
+  both.prompt_token_ids = {1};
+  EXPECT_EQ(model.generate(both).error().code, errc::invalid_argument);
+  std::string long_prompt;
+  for (uint32_t i = 0; i <= mock_model::max_context; ++i)
+    long_prompt += "w ";
+  EXPECT_EQ(model.generate(text_request(long_prompt, 4, 0)).error().code, errc::limit_exceeded);
+}
+
+TEST(mock_model_test, advertises_its_model_and_weights_hash) {
+  mock_model model;
+  auto models = model.models();
+  ASSERT_EQ(models.size(), 1u);
+  EXPECT_EQ(models[0].id, "mock-model");
+  EXPECT_EQ(models[0].weights_hash, keccak256(as_bytes("mock-model")));
+  EXPECT_EQ(model.identity().backend, wire::Backend::Mock);
+  EXPECT_TRUE(model.identity().deterministic);
+}
+
+}  // namespace
+}  // namespace agora::actors
