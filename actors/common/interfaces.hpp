@@ -1,0 +1,56 @@
+// The typed interfaces through which the market's roles talk in-process (DESIGN §6). Every
+// request that moves money or work is a sealed wire::frame, exactly as it would cross a socket;
+// the atoms below only name what an actor is asked to do with it.
+//
+//   renter ──Hold──────────────────────────────▶ escrow
+//   renter ──(route, TaskRequest, task sink)──▶ relay ──TaskAssignment──▶ provider ─▶ worker
+//   provider ──TokenChunk/TaskResult/ComputeProof──▶ relay ──▶ task sink (renter)
+//   relay ──Settle (proof + registered price)──▶ escrow
+//   relay ──Refund / Slash (failure to serve, downtime)──▶ escrow
+//   renter ──Dispute──▶ escrow ──(arbitrate, Dispute)──▶ arbiter ──Verdict──▶ escrow
+#pragma once
+
+#include <caf/atom.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+#include <cstdint>
+
+#include "actors/common/message_types.hpp"
+
+namespace agora::actors {
+
+/// Ask a relay to route a sealed TaskRequest; its frames go to the given task sink.
+using route_atom = caf::atom_constant<caf::atom("route")>;
+inline constexpr route_atom route_atom_v{};
+/// Read one escrow balance.
+using balance_atom = caf::atom_constant<caf::atom("balance")>;
+inline constexpr balance_atom balance_atom_v{};
+/// Ask the arbiter to decide a sealed Dispute.
+using arbitrate_atom = caf::atom_constant<caf::atom("arbitrate")>;
+inline constexpr arbitrate_atom arbitrate_atom_v{};
+/// A periodic check is due (relay liveness and deadlines, escrow hold expiry).
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+inline constexpr tick_atom tick_atom_v{};
+/// Tell a provider to register again with a (new) relay.
+using reconnect_atom = caf::atom_constant<caf::atom("reconnect")>;
+inline constexpr reconnect_atom reconnect_atom_v{};
+
+/// What the escrow answers to an operation: the journal sequence that executed it and whether
+/// this request was a replay of an operation executed before (nothing changed then).
+struct escrow_receipt {
+  uint64_t sequence = 0;
+  bool duplicate = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, escrow_receipt& x) {
+  return f(caf::meta::type_name("agora::escrow_receipt"), x.sequence, x.duplicate);
+}
+
+/// What every role may ask of the escrow: one sealed request (Deposit, Withdraw, Hold, Settle,
+/// Refund, Stake, Unstake, Slash, Dispute, Verdict) in, a receipt or an "agora" error
+/// (caf_error.hpp) out. Who may sign which request is the escrow's own configuration (trusted
+/// relays, arbiters). The escrow actor's full interface (queries) extends this one.
+using escrow_inbox = caf::typed_actor<caf::replies_to<wire::frame>::with<escrow_receipt>>;
+
+}  // namespace agora::actors
