@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "actors/escrow/ledger.hpp"
-#include "benchmarks/scratch_dir.hpp"
 #include "benchmarks/market.hpp"
+#include "benchmarks/scratch_dir.hpp"
 #include "benchmarks/stopwatch.hpp"
 #include "core/assert.hpp"
 #include "core/key.hpp"

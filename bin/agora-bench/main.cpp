@@ -15,7 +15,7 @@ const std::map<std::string, std::pair<suite_fn, std::string>>& suites() {
   static const std::map<std::string, std::pair<suite_fn, std::string>> all = {
       {"crypto", {agora::bench::run_crypto_suite, "secp256k1 sign/verify/recover per core"}},
       {"storage", {agora::bench::run_storage_suite, "RocksDB durable batched writes"}},
-    {"market", {agora::bench::run_market_suite, "relay matching and escrow ledger"}},
+      {"market", {agora::bench::run_market_suite, "relay matching and escrow ledger"}},
   };
   return all;
 }
