@@ -2,6 +2,8 @@
 // private to the owner, written with mode 0600), public key and address derivation.
 #include "core/key.hpp"
 
+#include "core/secp256k1_detail.hpp"
+
 #include <fcntl.h>
 #include <secp256k1.h>
 #include <sys/stat.h>
@@ -91,22 +93,6 @@ status write_all(int fd, std::string_view text) {
 
 }  // namespace
 
-namespace detail {
-const secp256k1_context_struct* secp256k1_context() {
-  static ::secp256k1_context* const ctx = [] {
-    ::secp256k1_context* created = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-    AGORA_ASSERT(created != nullptr);
-    std::array<uint8_t, 32> seed{};
-    os_random{}.fill(seed);
-    int ok = secp256k1_context_randomize(created, seed.data());
-    secure_wipe(seed.data(), seed.size());
-    AGORA_ASSERT(ok == 1);
-    return created;
-  }();
-  return ctx;
-}
-}  // namespace detail
-
 private_key::~private_key() {
   secure_wipe(secret_.data(), secret_.size());
 }
@@ -115,7 +101,7 @@ private_key private_key::generate(random_source& rng) {
   private_key key;
   for (int attempt = 0; attempt < generate_attempts_max; ++attempt) {
     rng.fill(key.secret_);
-    if (secp256k1_ec_seckey_verify(detail::secp256k1_context(), key.secret_.data()) == 1)
+    if (secp256k1_ec_seckey_verify(detail::secp256k1_shared_context(), key.secret_.data()) == 1)
       return key;
   }
   // 64 out-of-range draws in a row means the source is broken, not unlucky.
@@ -129,7 +115,7 @@ result<private_key> private_key::from_bytes(byte_view raw) {
                       "a private key is 32 bytes, got " + std::to_string(raw.size()));
   private_key key;
   std::copy(raw.begin(), raw.end(), key.secret_.begin());
-  if (secp256k1_ec_seckey_verify(detail::secp256k1_context(), key.secret_.data()) != 1)
+  if (secp256k1_ec_seckey_verify(detail::secp256k1_shared_context(), key.secret_.data()) != 1)
     return make_error(errc::invalid_argument, "private key is zero or not below the curve order");
   return key;
 }
@@ -204,19 +190,11 @@ status private_key::save(const std::filesystem::path& file) const {
 }
 
 std::array<uint8_t, 64> private_key::public_key() const {
-  const secp256k1_context* ctx = detail::secp256k1_context();
   secp256k1_pubkey pubkey;
-  int created = secp256k1_ec_pubkey_create(ctx, &pubkey, secret_.data());
+  int created =
+      secp256k1_ec_pubkey_create(detail::secp256k1_shared_context(), &pubkey, secret_.data());
   AGORA_ASSERT(created == 1);  // every private_key passed secp256k1_ec_seckey_verify
-  std::array<uint8_t, 65> serialized{};
-  size_t length = serialized.size();
-  secp256k1_ec_pubkey_serialize(ctx, serialized.data(), &length, &pubkey,
-                                SECP256K1_EC_UNCOMPRESSED);
-  AGORA_ASSERT(length == serialized.size());
-  AGORA_ASSERT(serialized[0] == 0x04);
-  std::array<uint8_t, 64> xy{};
-  std::copy(serialized.begin() + 1, serialized.end(), xy.begin());
-  return xy;
+  return detail::public_key_xy(pubkey);
 }
 
 agora::address private_key::address() const {

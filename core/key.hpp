@@ -11,15 +11,7 @@
 #include "core/bytes.hpp"
 #include "core/random.hpp"
 
-struct secp256k1_context_struct;  // libsecp256k1's context, kept out of this header
-
 namespace agora {
-
-namespace detail {
-/// The process-wide secp256k1 context: created and randomised (side-channel blinding) on first
-/// use, read-only afterwards and so safe to share between threads. For core's signing code only.
-const secp256k1_context_struct* secp256k1_context();
-}  // namespace detail
 
 class private_key {
  public:

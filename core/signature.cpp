@@ -2,6 +2,8 @@
 // RFC 6979 nonces, and recovery that enforces v ∈ {27, 28} and the homestead low-s rule.
 #include "core/signature.hpp"
 
+#include "core/secp256k1_detail.hpp"
+
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 
@@ -50,7 +52,7 @@ hash256 personal_message_digest(byte_view message) {
 }
 
 signature sign_digest(const private_key& key, const hash256& digest) {
-  const secp256k1_context* ctx = detail::secp256k1_context();
+  const secp256k1_context* ctx = detail::secp256k1_shared_context();
   secp256k1_ecdsa_recoverable_signature raw;
   // A null nonce function selects RFC 6979, so the same key and digest give the same signature.
   int signed_ok = secp256k1_ecdsa_sign_recoverable(ctx, &raw, digest.data(), key.secret().data(),
@@ -73,20 +75,14 @@ result<address> recover_digest(const signature& sig, const hash256& digest) {
                       "signature v is " + std::to_string(v) + "; expected 27 or 28");
   if (!is_low_s(sig))
     return make_error(errc::bad_signature, "signature s is in the upper half of the curve order");
-  const secp256k1_context* ctx = detail::secp256k1_context();
+  const secp256k1_context* ctx = detail::secp256k1_shared_context();
   secp256k1_ecdsa_recoverable_signature raw;
   if (secp256k1_ecdsa_recoverable_signature_parse_compact(ctx, &raw, sig.data(), v - v_base) != 1)
     return make_error(errc::bad_signature, "signature r or s is not below the curve order");
   secp256k1_pubkey pubkey;
   if (secp256k1_ecdsa_recover(ctx, &pubkey, &raw, digest.data()) != 1)
     return make_error(errc::bad_signature, "no public key recovers from this signature");
-  std::array<uint8_t, 65> serialized{};
-  size_t length = serialized.size();
-  secp256k1_ec_pubkey_serialize(ctx, serialized.data(), &length, &pubkey,
-                                SECP256K1_EC_UNCOMPRESSED);
-  AGORA_ASSERT(length == serialized.size());
-  AGORA_ASSERT(serialized[0] == 0x04);
-  return address::from_public_key(byte_view{serialized}.subspan(1));
+  return address::from_public_key(detail::public_key_xy(pubkey));
 }
 
 signature personal_sign(const private_key& key, byte_view message) {
