@@ -439,6 +439,7 @@ status check_fields(const Settle& m) {
   c.nonzero("hold_id", m.hold_id());
   c.blob("proof", m.proof(), 1, limits::frame_bytes_max);
   c.time_s("created_unix_s", m.created_unix_s());
+  c.money("registered_price_micros", m.registered_price_micros());
   return c.result();
 }
 

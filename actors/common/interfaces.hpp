@@ -48,9 +48,14 @@ typename Inspector::result_type inspect(Inspector& f, escrow_receipt& x) {
 }
 
 /// What every role may ask of the escrow: one sealed request (Deposit, Withdraw, Hold, Settle,
-/// Refund, Stake, Unstake, Slash, Dispute, Verdict) in, a receipt or an "agora" error
+/// Refund, Stake, Unstake, Slash, Dispute, Verdict, SessionEnd) in, a receipt or an "agora" error
 /// (caf_error.hpp) out. Who may sign which request is the escrow's own configuration (trusted
 /// relays, arbiters). The escrow actor's full interface (queries) extends this one.
 using escrow_inbox = caf::typed_actor<caf::replies_to<wire::frame>::with<escrow_receipt>>;
+
+/// The arbiter as the escrow asks it: a sealed Dispute in (arbitrate_atom), the arbiter's sealed
+/// Verdict on it out, or an "agora" error when the Dispute cannot be judged at all.
+using arbiter_inbox =
+    caf::typed_actor<caf::replies_to<arbitrate_atom, wire::frame>::with<wire::frame>>;
 
 }  // namespace agora::actors

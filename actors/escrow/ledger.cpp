@@ -67,7 +67,8 @@ result<std::unique_ptr<ledger>> ledger::open(storage::store& db, const ledger_op
   AGORA_ASSERT(db.is_open());
   const int64_t fee = options.protocol_fee_bps;
   if (fee < 0 || fee > basis_points_max || options.unstake_lock_s < 0 ||
-      options.dispute_window_s < 0 || !is_valid(options.slashing))
+      options.dispute_window_s < 0 || options.rental_settle_grace_s < 0 ||
+      !is_valid(options.slashing))
     return make_error(errc::invalid_argument, "ledger_options out of range");
   auto state = ledger_state::load(db);
   if (!state)
@@ -243,23 +244,53 @@ result<ledger::pending> ledger::prepare_settle(const settle_request& r) const {
   if (!cost)
     return cost.error();
   const int64_t billed = std::min(cost->micros(), hold.remaining_micros);
-  const int64_t fee = apply_bps(billed, options_.protocol_fee_bps);
-  AGORA_ASSERT(billed >= 0 && fee <= billed);
+  return settlement(r.hold_id, hold, r.provider, billed, r.now_unix_s, r.proof);
+}
 
-  pending change{op_key{wire::EscrowOp::Settle, r.hold_id}, r.now_unix_s, r.proof};
-  const account_key held = hold_account(hold.renter, r.hold_id);
-  change.entry.transfer(held, provider_earnings(r.provider), billed - fee);
+ledger::pending ledger::settlement(const id128& hold_id, const hold_state& hold,
+                                   const address& provider, int64_t billed, int64_t now_unix_s,
+                                   byte_view request) const {
+  AGORA_ASSERT(hold.state == wire::HoldState::Active);
+  AGORA_ASSERT(billed >= 0 && billed <= hold.remaining_micros);
+  const int64_t fee = apply_bps(billed, options_.protocol_fee_bps);
+  AGORA_ASSERT(fee <= billed);
+  pending change{op_key{wire::EscrowOp::Settle, hold_id}, now_unix_s, request};
+  const account_key held = hold_account(hold.renter, hold_id);
+  change.entry.transfer(held, provider_earnings(provider), billed - fee);
   change.entry.transfer(held, protocol_fee_account(), fee);
   change.entry.transfer(held, renter_balance(hold.renter), hold.remaining_micros - billed);
   hold_state next = hold;
   next.state = wire::HoldState::Settled;
   next.remaining_micros = 0;
-  next.provider = r.provider;
+  next.provider = provider;
   next.settled_micros = billed;
   next.fee_micros = fee;
-  next.settled_unix_s = r.now_unix_s;
-  change.hold = {r.hold_id, next};
+  next.settled_unix_s = now_unix_s;
+  change.hold = {hold_id, next};
   return change;
+}
+
+result<receipt> ledger::settle_rental(const rental_settle_request& r) {
+  if (auto done = executed(state_, op_key{wire::EscrowOp::Settle, r.hold_id}))
+    return *done;
+  const hold_state* hold = state_.find_hold(r.hold_id);
+  if (hold == nullptr)
+    return make_error(errc::not_found, "settle_rental: no such hold");
+  if (hold->state != wire::HoldState::Active)  // a settled one was executed above
+    return make_error(errc::already_exists, "settle_rental: the hold was refunded");
+  if (hold->purpose != wire::HoldPurpose::Rental || hold->subject_id != r.session_id)
+    return make_error(errc::invalid_argument, "settle_rental: not a Rental hold of this session");
+  if (r.gpu_count < 1 || r.used_seconds < 0 || r.price_per_gpu_hour.is_negative())
+    return make_error(errc::invalid_argument, "settle_rental: GPU count, seconds or price");
+  if (auto s = check_nonzero("provider", r.provider); !s)
+    return s.error();
+  auto cost = cost_of_gpu_time(r.price_per_gpu_hour, r.gpu_count, r.used_seconds);
+  if (!cost)
+    return cost.error();
+  const bool ran_to_end = r.now_unix_s >= hold->expires_unix_s;
+  const int64_t billed =
+      ran_to_end ? hold->remaining_micros : std::min(cost->micros(), hold->remaining_micros);
+  return commit(settlement(r.hold_id, *hold, r.provider, billed, r.now_unix_s, r.request));
 }
 
 std::vector<result<receipt>> ledger::settle_batch(std::span<const settle_request> requests) {
@@ -330,18 +361,25 @@ result<receipt> ledger::refund(const refund_request& r) {
 }
 
 result<size_t> ledger::refund_expired(int64_t now_unix_s, size_t holds_max) {
-  size_t refunded = 0;
-  while (refunded < holds_max && !state_.active_by_expiry().empty()) {
-    const auto [expires_unix_s, hold_id] = *state_.active_by_expiry().begin();
-    if (expires_unix_s > now_unix_s)
+  std::vector<id128> due;  // collected first: refunding changes active_by_expiry
+  for (const auto& [expires_unix_s, hold_id] : state_.active_by_expiry()) {
+    if (expires_unix_s > now_unix_s || due.size() == holds_max)
       break;
+    const hold_state* hold = state_.find_hold(hold_id);
+    AGORA_ASSERT(hold != nullptr && hold->state == wire::HoldState::Active);
+    if (hold->purpose == wire::HoldPurpose::Rental &&
+        now_unix_s - expires_unix_s < options_.rental_settle_grace_s)
+      continue;  // its session's final settlement may still come
+    due.push_back(hold_id);
+  }
+  AGORA_ASSERT(due.size() <= holds_max);
+  for (const id128& hold_id : due) {
     auto done = refund(refund_request{hold_id, wire::RefundReason::Expired, now_unix_s, {}});
     if (!done)
       return done.error();
     AGORA_ASSERT(done->outcome == storage::apply_outcome::applied);  // it was active
-    ++refunded;
   }
-  return refunded;
+  return due.size();
 }
 
 // ------------------------------------------------------------------------------------------------

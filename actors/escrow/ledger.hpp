@@ -37,6 +37,9 @@ struct ledger_options {
   int64_t unstake_lock_s = 7 * 24 * 3'600;
   /// How long after a settlement its renter may open a dispute: 24 h.
   int64_t dispute_window_s = 24 * 3'600;
+  /// How long after its expiry a Rental hold waits for its session's final settlement before
+  /// refund_expired returns it to the renter (nobody reported usage: nothing is owed): 1 h.
+  int64_t rental_settle_grace_s = 3'600;
   slashing_rules slashing;
   /// Run ledger_state::verify (O(accounts + holds + disputes)) after every operation and on
   /// open. On in tests and debug builds; the O(1) kind-total check runs always.
@@ -93,11 +96,22 @@ class ledger {
   /// gets that error and nothing of it is applied. Replaying a settled hold, alone or in a
   /// batch, is a duplicate. REQUIRES: requests.size() ≤ settle_batch_max.
   std::vector<result<receipt>> settle_batch(std::span<const settle_request> requests);
+  /// Ends a rental session (its provider's last UsageReport or a SessionEnd): charges the
+  /// Rental hold cost = cost_of_gpu_time(price, gpu_count, used_seconds), rounded up to the
+  /// micro-unit, so usage is billed per second; never more than the hold. A session that ran
+  /// to its end (now ≥ the hold's expiry, which the renter set to the session's end) is charged
+  /// the whole hold: it was prepaid for hours × rate × GPUs and served them. The fee and the
+  /// refund of the rest (prepaid − used) to the renter work as in settle(); a hold settles
+  /// once, by settle() or settle_rental(). not_found, already_exists (refunded),
+  /// invalid_argument (not a Rental hold of request.session_id, gpu_count < 1,
+  /// negative price or seconds).
+  result<receipt> settle_rental(const rental_settle_request& request);
   /// Returns the rest of an active hold. not_found, already_exists (settled or refunded);
   /// reason Expired before expires_unix_s is invalid_argument.
   result<receipt> refund(const refund_request& request);
   /// Refunds (reason Expired) active holds whose expiry is ≤ now, oldest first, at most
-  /// `holds_max` of them; returns how many it refunded. Stops at the first write error.
+  /// `holds_max` of them; returns how many it refunded. Stops at the first write error. A Rental
+  /// hold is left alone until rental_settle_grace_s after its expiry, for settle_rental.
   result<size_t> refund_expired(int64_t now_unix_s, size_t holds_max);
 
   // --- stake -----------------------------------------------------------------------------------
@@ -147,6 +161,10 @@ class ledger {
   result<receipt> commit(const pending& change);
   /// Everything settle checks after the duplicate test, and the entry it would make.
   result<pending> prepare_settle(const settle_request& request) const;
+  /// The settlement of an active hold that charges `billed` (≤ remaining) to `provider`: the
+  /// fee to ProtocolFee, the rest of the hold back to its renter.
+  pending settlement(const id128& hold_id, const hold_state& hold, const address& provider,
+                     int64_t billed, int64_t now_unix_s, byte_view request) const;
   void add_reversal(const dispute_state& dispute, entry_builder& entry) const;
 
   storage::store& db_;

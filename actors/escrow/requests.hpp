@@ -53,6 +53,18 @@ struct settle_request {
   int64_t now_unix_s = 0;
 };
 
+/// Charges a Rental hold for the GPU time its session used (see ledger::settle_rental).
+struct rental_settle_request {
+  id128 hold_id{};
+  id128 session_id{};         // the hold's subject
+  address provider;           // the granted provider: paid
+  amount price_per_gpu_hour;  // the granted price, ≥ 0
+  int64_t gpu_count = 0;      // the granted GPUs, ≥ 1
+  int64_t used_seconds = 0;   // wall seconds the session ran, ≥ 0
+  int64_t now_unix_s = 0;
+  byte_view request;  // the sealed UsageReport or SessionEnd that ended the session
+};
+
 /// Hold → RenterBalance: whatever is left of an active hold.
 struct refund_request {
   id128 hold_id{};

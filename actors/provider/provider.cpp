@@ -70,6 +70,7 @@ provider_actor::behavior_type provider(provider_pointer self, provider_options o
       [self](heartbeat_atom) { on_heartbeat_due(self); },
       [self](drain_atom) { send_drain(self); },
       [self](deregister_atom) { send_deregister(self, "requested by the operator"); },
+      [self](reconnect_atom, frame_sink relay) { reconnect(self, std::move(relay)); },
       [self](task_log_atom, const wire::id128& task_id) { return read_entry(self, task_id); },
   };
 }

@@ -8,6 +8,7 @@
 //        every heartbeat interval while registered or draining: Heartbeat  │ deregister
 //                                                                         ▼
 //                                                    deregistered (heartbeats stop)
+//   any phase ──reconnect (a new relay handle)──▶ registering, with a fresh session id
 #pragma once
 
 #include <caf/all.hpp>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "actors/common/atoms.hpp"
+#include "actors/common/interfaces.hpp"
 #include "actors/common/message_types.hpp"
 #include "actors/common/wall_clock_map.hpp"
 #include "actors/worker/worker.hpp"
@@ -49,11 +51,14 @@ typename Inspector::result_type inspect(Inspector& f, task_log_entry& x) {
 ///    available_models = the engine's models while registered, none while draining.
 ///  - (drain): sends Drain; new assignments are then answered with a Rejected TaskResult.
 ///  - (deregister): sends Deregister and stops heartbeating.
+///  - (reconnect, relay): the relay restarted or moved: from now on every frame goes to `relay`,
+///    and the provider registers again with a fresh session id (registering, whatever the phase
+///    was; running tasks go on and report to the new relay).
 ///  - (task_log, task id) → task_log_entry, from the store; not_found (agora error) if absent.
 using provider_actor =
     caf::typed_actor<caf::reacts_to<wire::frame>, caf::reacts_to<chunk_atom, generation_chunk>,
                      caf::reacts_to<heartbeat_atom>, caf::reacts_to<drain_atom>,
-                     caf::reacts_to<deregister_atom>,
+                     caf::reacts_to<deregister_atom>, caf::reacts_to<reconnect_atom, frame_sink>,
                      caf::replies_to<task_log_atom, wire::id128>::with<task_log_entry>>;
 
 struct provider_options {

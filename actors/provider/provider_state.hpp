@@ -44,6 +44,7 @@ struct provider_state {
   provider_phase phase = provider_phase::registering;
   uint64_t sequence = 0;  // last Heartbeat/Drain/Deregister sequence sent
   caf::timespan heartbeat_interval{std::chrono::seconds(30)};
+  bool heartbeat_armed = false;  // a heartbeat timer is pending: a new session keeps that loop
   std::map<uint64_t, running_task> running;  // by worker request id
   uint64_t requests = 0;                     // worker requests made
   uint64_t refused = 0;                      // frames answered with an ErrorFrame

@@ -55,6 +55,15 @@ Native session_frame(provider_pointer self) {
   return m;
 }
 
+/// Starts the heartbeat timer unless one is pending (a reconnect keeps the running loop).
+void arm_heartbeat(provider_pointer self) {
+  auto& st = self->state;
+  if (st.heartbeat_armed)
+    return;
+  st.heartbeat_armed = true;
+  self->delayed_send(self, st.heartbeat_interval, heartbeat_atom_v);
+}
+
 }  // namespace
 
 void refuse(provider_pointer self, const agora::error& why, byte_view sealed) {
@@ -89,13 +98,14 @@ void on_registered(provider_pointer self, const wire::opened_envelope& opened, b
   spdlog::info("provider {} registered with relay {} session {} heartbeat {} s",
                st.self_id.to_string(), st.options->relay_id.to_string(), to_hex(st.session_id),
                interval);
-  self->delayed_send(self, st.heartbeat_interval, heartbeat_atom_v);
+  arm_heartbeat(self);
 }
 
 void on_heartbeat_due(provider_pointer self) {
   auto& st = self->state;
+  st.heartbeat_armed = false;
   if (st.phase != provider_phase::registered && st.phase != provider_phase::draining)
-    return;  // deregistered: the loop ends here
+    return;  // deregistered or registering anew: the loop ends here
   auto m = session_frame<wire::HeartbeatT>(self);
   const auto in_flight = static_cast<uint32_t>(st.running.size());
   m.active_tasks = std::min<uint32_t>(in_flight, 1);  // the worker runs one at a time
@@ -106,7 +116,7 @@ void on_heartbeat_due(provider_pointer self) {
     for (const model_info& model : st.models)
       m.available_models.push_back(model.id);
   send_sealed(self, m);
-  self->delayed_send(self, st.heartbeat_interval, heartbeat_atom_v);
+  arm_heartbeat(self);
 }
 
 void send_drain(provider_pointer self) {
@@ -125,6 +135,16 @@ void send_deregister(provider_pointer self, std::string reason) {
   auto m = session_frame<wire::DeregisterT>(self);
   m.reason = std::move(reason);
   send_sealed(self, m);
+}
+
+void reconnect(provider_pointer self, frame_sink relay) {
+  auto& st = self->state;
+  AGORA_ASSERT(relay != nullptr);
+  spdlog::info("provider {} reconnects to relay {}", st.self_id.to_string(),
+               st.options->relay_id.to_string());
+  st.options->relay = std::move(relay);
+  st.phase = provider_phase::registering;
+  send_register(self);
 }
 
 }  // namespace agora::actors

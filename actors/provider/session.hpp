@@ -28,5 +28,8 @@ void on_heartbeat_due(provider_pointer self);
 void send_drain(provider_pointer self);
 /// Sends Deregister (→ deregistered).
 void send_deregister(provider_pointer self, std::string reason);
+/// Points the provider at `relay` and registers there with a fresh session (→ registering).
+/// REQUIRES: relay not null.
+void reconnect(provider_pointer self, frame_sink relay);
 
 }  // namespace agora::actors

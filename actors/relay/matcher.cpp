@@ -105,13 +105,16 @@ matcher::filter matcher::filter_for(const task_requirements& task, wall_time now
   return ready & open & alive & priced & tee & region;
 }
 
-[[gnu::always_inline]] inline bool matcher::region_confirmed(uint32_t slot, const filter& f) const {
-  return f.task.region.empty() || registry_.at(slot).region == f.task.region;
+[[gnu::always_inline]] inline bool matcher::confirmed(uint32_t slot, const filter& f) const {
+  if (!f.task.region.empty() && registry_.at(slot).region != f.task.region)
+    return false;
+  return f.task.excluded.empty() || std::find(f.task.excluded.begin(), f.task.excluded.end(),
+                                              registry_.at(slot).provider) == f.task.excluded.end();
 }
 
 bool matcher::qualifies(uint32_t slot, uint32_t offer, const filter& f) const {
   AGORA_ASSERT(slot < registry_.routing().size());
-  return passes(registry_.routing()[slot], offer, f) && region_confirmed(slot, f);
+  return passes(registry_.routing()[slot], offer, f) && confirmed(slot, f);
 }
 
 void matcher::consider(std::span<const model_entry> part, const filter& f, uint64_t salt,
@@ -127,7 +130,7 @@ void matcher::consider(std::span<const model_entry> part, const filter& f, uint6
     AGORA_ASSERT(entry.slot < routing.size());
     const routing_state& r = routing[entry.slot];
     const uint64_t rank = passes(r, entry.offer, f) ? r.rank : rank_none;
-    if (rank > best->rank || rank == rank_none || !region_confirmed(entry.slot, f))
+    if (rank > best->rank || rank == rank_none || !confirmed(entry.slot, f))
       continue;
     const uint64_t tie = mix64(entry.slot ^ salt);
     if (rank < best->rank || tie < best->tie)

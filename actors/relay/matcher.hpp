@@ -6,12 +6,13 @@
 //
 // Filters: the model is offered and ready (Heartbeat), the provider is healthy, not draining and
 // below max_concurrency, its price ≤ the cap, its region is the requested one (if any), it has
-// TEE evidence (if required). Ranking, best first: lower measured latency (EWMA, in buckets of
-// registry_config::ranking.latency), then lower error rate (in buckets of ranking.error_ppm),
-// then a tie-break from one draw of the seeded source per route; for a model with more than
-// candidates_max providers, over a seeded window of that many. A provider with no measurement
-// yet ranks as latency 0 and error rate 0, so new providers get tried. A route reads the
-// registry's dense routing_state array, about one cache line per candidate, fetched ahead.
+// TEE evidence (if required), it is not excluded (it failed the task before). Ranking, best
+// first: lower measured latency (EWMA, in buckets of registry_config::ranking.latency), then
+// lower error rate (in buckets of ranking.error_ppm), then a tie-break from one draw of the
+// seeded source per route; for a model with more than candidates_max providers, over a seeded
+// window of that many. A provider with no measurement yet ranks as latency 0 and error rate 0,
+// so new providers get tried. A route reads the registry's dense routing_state array, about one
+// cache line per candidate, fetched ahead.
 //
 // Errors, which the gateway maps to HTTP: errc::not_found "Model not found" when no registered
 // provider offers the model (404); errc::limit_exceeded "No providers available" when some do but
@@ -51,6 +52,7 @@ struct task_requirements {
   std::string_view region;  // empty: any
   tee_requirement tee = tee_requirement::any;
   std::optional<wire::id128> rental_session;  // tasks of one rental session stick to a provider
+  std::span<const address> excluded;  // providers that already failed this task (reassignment)
 };
 
 struct match_result {
@@ -104,8 +106,9 @@ class matcher {
   filter filter_for(const task_requirements& task, wall_time now) const;
   /// The filters routing_state decides (the region only by hash).
   static bool passes(const routing_state& r, uint32_t offer, const filter& f);
-  /// The region's text matches, when the task names one.
-  bool region_confirmed(uint32_t slot, const filter& f) const;
+  /// The filters only the record decides: the region's text matches, when the task names one,
+  /// and the provider is not excluded.
+  bool confirmed(uint32_t slot, const filter& f) const;
   bool qualifies(uint32_t slot, uint32_t offer, const filter& f) const;
   /// The best candidate so far.
   struct pick {

@@ -246,6 +246,30 @@ TEST_F(provider_test, heartbeats_every_30_virtual_seconds_until_deregistered) {
   EXPECT_EQ(count(wire::message_kind::Heartbeat), 3u);
 }
 
+TEST_F(provider_test, reconnects_to_a_new_relay_with_a_fresh_session_and_one_heartbeat_loop) {
+  auto p = spawn(open_store());
+  advance(10s);
+  relay_log second;
+  auto relay = sys.spawn(fake_relay, &second, relay_key_);
+  actors_.push_back(relay);
+  caf::anon_send(p, reconnect_atom_v, caf::actor_cast<frame_sink>(relay));
+  run();
+  auto first_register = relay_log_.opened(wire::message_kind::Register);
+  auto second_register = second.opened(wire::message_kind::Register);
+  ASSERT_EQ(first_register.size(), 1u);
+  ASSERT_EQ(second_register.size(), 1u);
+  const auto session = [](const wire::opened_envelope& e) {
+    const byte_view id = wire::view(e.as<wire::Register>()->session_id());
+    return bytes(id.begin(), id.end());
+  };
+  EXPECT_NE(session(second_register[0]), session(first_register[0]));
+  advance(20s);  // the loop armed by the first session fires once, now for the new relay
+  advance(30s);
+  advance(30s);
+  EXPECT_EQ(second.opened(wire::message_kind::Heartbeat).size(), 3u);
+  EXPECT_EQ(count(wire::message_kind::Heartbeat), 0u);
+}
+
 TEST_F(provider_test, runs_a_task_and_proves_the_mock_model_output) {
   auto p = spawn(open_store(), {.queue_max = 4, .token_time = 100ms});
   const wire::TaskRequestT request = task_request();

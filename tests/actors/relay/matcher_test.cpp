@@ -112,6 +112,19 @@ TEST_F(matcher_test, region_filters_when_requested) {
   EXPECT_EQ(any.size(), 2u);
 }
 
+TEST_F(matcher_test, excluded_providers_are_skipped) {
+  const address first = add_provider(1);
+  const address second = add_provider(2);
+  task_requirements task = llama_task();
+  const std::vector<address> failed{first};
+  task.excluded = failed;
+  for (int i = 0; i < 16; ++i)
+    EXPECT_EQ(matched(task), second);
+  const std::vector<address> both{first, second};
+  task.excluded = both;
+  expect_no_providers(match(task));
+}
+
 TEST_F(matcher_test, tee_requirement_filters) {
   const address plain = add_provider(1, [](RegisterT& m) { m.tee.reset(); });
   const address tee = add_provider(2);

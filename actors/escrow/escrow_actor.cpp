@@ -1,0 +1,296 @@
+// The escrow actor: opening frames, checking their signers, mapping each kind to its ledger
+// operation, the expiry tick and the dispute → arbiter → verdict round trip (escrow_actor.hpp).
+#include "actors/escrow/escrow_actor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "actors/common/caf_error.hpp"
+#include "schemas/envelope.hpp"
+#include "schemas/wire_types.hpp"
+
+namespace agora::actors {
+
+namespace {
+
+using escrow::receipt;
+
+/// The opened store and ledger, handed from spawn_escrow to the actor's state.
+struct escrow_backing {
+  std::unique_ptr<storage::store> db;
+  std::unique_ptr<escrow::ledger> ledger;
+};
+
+/// What each handler needs: the opened frame, its sealed bytes and the time it is executed at.
+struct incoming {
+  const wire::opened_envelope& opened;
+  byte_view sealed;
+  int64_t now_unix_s = 0;
+
+  template <wire::payload_table T>
+  const T& as() const {
+    return *opened.as<T>();
+  }
+};
+
+status require_one_of(const std::vector<address>& trusted, const address& signer,
+                      std::string_view role) {
+  if (std::find(trusted.begin(), trusted.end(), signer) == trusted.end())
+    return make_error(errc::bad_signature,
+                      "signed by " + signer.to_string() + ", not a trusted " + std::string(role));
+  return {};
+}
+
+// ------------------------------------------------------------------------------------------------
+// One function per kind: the signer check and the ledger request it makes.
+
+result<receipt> on_deposit(escrow::ledger& l, const incoming& in) {
+  const wire::Deposit& m = in.as<wire::Deposit>();
+  const address account = wire::from_wire(*m.account());
+  if (account != in.opened.signer())
+    return make_error(errc::bad_signature, "Deposit: only to the depositor's own account");
+  return l.deposit({wire::from_wire(*m.idempotency_key()), account, m.amount_micros(),
+                    in.now_unix_s, in.sealed});
+}
+
+result<receipt> on_withdraw(escrow::ledger& l, const incoming& in) {
+  const wire::Withdraw& m = in.as<wire::Withdraw>();
+  return l.withdraw({wire::from_wire(*m.idempotency_key()), in.opened.signer(),
+                     wire::AccountKind::RenterBalance, m.amount_micros(), in.now_unix_s,
+                     in.sealed});
+}
+
+result<receipt> on_hold(escrow::ledger& l, const incoming& in) {
+  const wire::Hold& m = in.as<wire::Hold>();
+  return l.hold({wire::from_wire(*m.hold_id()), in.opened.signer(), m.amount_micros(), m.purpose(),
+                 wire::from_wire(*m.subject_id()), in.now_unix_s, m.expires_unix_s(), in.sealed});
+}
+
+result<receipt> on_settle(escrow::ledger& l, const escrow_options& o, const incoming& in) {
+  if (auto s = require_one_of(o.trusted_relays, in.opened.signer(), "relay"); !s)
+    return s.error();
+  const wire::Settle& m = in.as<wire::Settle>();
+  const byte_view proof = wire::view(m.proof());
+  auto opened_proof = wire::open(proof);
+  if (!opened_proof)
+    return opened_proof.error();
+  if (opened_proof->kind() != wire::message_kind::ComputeProof)
+    return make_error(errc::wrong_kind, "Settle.proof is not a ComputeProof");
+  // The relay vouches for the registered provider and price; the ledger checks the proof is
+  // signed by that provider and priced at most at the registered price.
+  const address provider = opened_proof->signer();
+  return l.settle({wire::from_wire(*m.hold_id()), proof, provider,
+                   amount::from_micros(m.registered_price_micros()), in.now_unix_s});
+}
+
+result<receipt> on_refund(escrow::ledger& l, const escrow_options& o, const incoming& in) {
+  if (auto s = require_one_of(o.trusted_relays, in.opened.signer(), "relay"); !s)
+    return s.error();
+  const wire::Refund& m = in.as<wire::Refund>();
+  return l.refund({wire::from_wire(*m.hold_id()), m.reason(), in.now_unix_s, in.sealed});
+}
+
+result<receipt> on_stake(escrow::ledger& l, const incoming& in) {
+  const wire::Stake& m = in.as<wire::Stake>();
+  return l.stake({wire::from_wire(*m.idempotency_key()), in.opened.signer(),
+                  wire::AccountKind::RenterBalance, m.amount_micros(), in.now_unix_s, in.sealed});
+}
+
+result<receipt> on_unstake(escrow::ledger& l, const incoming& in) {
+  const wire::Unstake& m = in.as<wire::Unstake>();
+  return l.unstake({wire::from_wire(*m.idempotency_key()), in.opened.signer(), m.amount_micros(),
+                    in.now_unix_s, in.sealed});
+}
+
+result<receipt> on_slash(escrow::ledger& l, const escrow_options& o, const incoming& in) {
+  if (auto s = require_one_of(o.trusted_relays, in.opened.signer(), "relay"); !s)
+    return s.error();
+  const wire::Slash& m = in.as<wire::Slash>();
+  if (m.reason() == wire::SlashReason::IncorrectResult)
+    return make_error(errc::invalid_argument, "Slash: IncorrectResult comes with a Verdict");
+  escrow::slash_request r;
+  r.idempotency_key = wire::from_wire(*m.idempotency_key());
+  r.provider = wire::from_wire(*m.provider());
+  r.reason = m.reason();
+  r.offline_since_unix_s = m.offline_since_unix_s();
+  r.now_unix_s = in.now_unix_s;
+  r.request = in.sealed;
+  return l.slash(r);
+}
+
+/// The Dispute's contested proof must open and name the hold it disputes.
+result<receipt> on_dispute(escrow::ledger& l, const incoming& in) {
+  const wire::Dispute& m = in.as<wire::Dispute>();
+  auto proof = wire::open(wire::view(m.proof()));
+  if (!proof)
+    return proof.error();
+  if (proof->kind() != wire::message_kind::ComputeProof)
+    return make_error(errc::wrong_kind, "Dispute.proof is not a ComputeProof");
+  const wire::ComputeProof& p = *proof->as<wire::ComputeProof>();
+  if (wire::from_wire(*p.task_id()) != wire::from_wire(*m.task_id()) ||
+      proof->signer() != wire::from_wire(*m.provider()))
+    return make_error(errc::invalid_argument, "Dispute: the proof names another task or provider");
+  return l.dispute({wire::from_wire(*m.dispute_id()), in.opened.signer(),
+                    wire::from_wire(*p.hold_id()), m.bond_micros(), in.now_unix_s, in.sealed});
+}
+
+result<receipt> on_verdict(escrow::ledger& l, const escrow_options& o, const incoming& in) {
+  if (auto s = require_one_of(o.trusted_arbiters, in.opened.signer(), "arbiter"); !s)
+    return s.error();
+  const wire::Verdict& m = in.as<wire::Verdict>();
+  return l.decide({wire::from_wire(*m.dispute_id()), m.outcome(), in.now_unix_s, in.sealed});
+}
+
+/// The relay-signed SessionGrant a SessionEnd carries, for the session it ends.
+result<wire::opened_envelope> open_grant(const escrow_options& o, const wire::SessionEnd& m) {
+  auto grant = wire::open(wire::view(m.grant()));
+  if (!grant)
+    return grant.error();
+  if (grant->kind() != wire::message_kind::SessionGrant)
+    return make_error(errc::wrong_kind, "SessionEnd.grant is not a SessionGrant");
+  if (auto s = require_one_of(o.trusted_relays, grant->signer(), "relay"); !s)
+    return s.error();
+  const wire::SessionGrant& g = *grant->as<wire::SessionGrant>();
+  if (wire::from_wire(*g.session_id()) != wire::from_wire(*m.session_id()) || g.gpu() == nullptr)
+    return make_error(errc::invalid_argument, "SessionEnd.grant is for another session");
+  return grant;
+}
+
+/// Ends a rental: a trusted relay's SessionEnd ends it at its ended_unix_s (not after now), the
+/// session renter's own SessionEnd ends it now. The granted price and GPU count come from the
+/// relay-signed SessionGrant it carries; the used seconds run from the grant's start.
+result<receipt> on_session_end(escrow::ledger& l, const escrow_options& o, const incoming& in) {
+  const wire::SessionEnd& m = in.as<wire::SessionEnd>();
+  if (m.hold_id() == nullptr)
+    return make_error(errc::invalid_argument, "SessionEnd.hold_id: missing");
+  auto grant = open_grant(o, m);
+  if (!grant)
+    return grant.error();
+  const wire::SessionGrant& g = *grant->as<wire::SessionGrant>();
+  const bool by_relay = require_one_of(o.trusted_relays, in.opened.signer(), "relay").ok();
+  if (!by_relay && in.opened.signer() != wire::from_wire(*g.renter()))
+    return make_error(errc::bad_signature, "SessionEnd: not a trusted relay or the renter");
+  const int64_t ended = by_relay ? std::min(m.ended_unix_s(), in.now_unix_s) : in.now_unix_s;
+  escrow::rental_settle_request r;
+  r.hold_id = wire::from_wire(*m.hold_id());
+  r.session_id = wire::from_wire(*m.session_id());
+  r.provider = wire::from_wire(*g.provider());
+  r.price_per_gpu_hour = amount::from_micros(g.price_per_gpu_hour_micros());
+  r.gpu_count = g.gpu()->count();
+  r.used_seconds = std::max<int64_t>(0, ended - g.starts_unix_s());
+  r.now_unix_s = in.now_unix_s;
+  r.request = in.sealed;
+  return l.settle_rental(r);
+}
+
+result<receipt> dispatch(escrow_state& st, const incoming& in) {
+  escrow::ledger& l = *st.ledger;
+  using wire::message_kind;
+  switch (in.opened.kind()) {
+  case message_kind::Deposit: return on_deposit(l, in);
+  case message_kind::Withdraw: return on_withdraw(l, in);
+  case message_kind::Hold: return on_hold(l, in);
+  case message_kind::Settle: return on_settle(l, st.options, in);
+  case message_kind::Refund: return on_refund(l, st.options, in);
+  case message_kind::Stake: return on_stake(l, in);
+  case message_kind::Unstake: return on_unstake(l, in);
+  case message_kind::Slash: return on_slash(l, st.options, in);
+  case message_kind::Dispute: return on_dispute(l, in);
+  case message_kind::Verdict: return on_verdict(l, st.options, in);
+  case message_kind::SessionEnd: return on_session_end(l, st.options, in);
+  default: return make_error(errc::wrong_kind, "not a request to the escrow");
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The actor
+
+void send_to_arbiter(escrow_pointer self, const wire::frame& dispute);
+
+/// Opens, authorizes and executes one frame; an accepted new Dispute goes to the arbiter.
+result<receipt> execute(escrow_pointer self, const wire::frame& f) {
+  auto opened = wire::open(f.data);
+  if (!opened)
+    return opened.error();
+  const int64_t now = unix_seconds(self->state.options.clock.now(self));
+  auto done = dispatch(self->state, incoming{*opened, f.data, now});
+  if (done && done->outcome == storage::apply_outcome::applied &&
+      opened->kind() == wire::message_kind::Dispute && self->state.options.arbiter)
+    send_to_arbiter(self, f);
+  return done;
+}
+
+caf::result<escrow_receipt> on_frame(escrow_pointer self, const wire::frame& f) {
+  auto done = execute(self, f);
+  if (!done)
+    return to_caf_error(done.error());
+  AGORA_ASSERT(done->sequence > 0);
+  return escrow_receipt{done->sequence, done->outcome == storage::apply_outcome::duplicate};
+}
+
+void send_to_arbiter(escrow_pointer self, const wire::frame& dispute) {
+  AGORA_ASSERT(self->state.options.arbiter);
+  self->request(self->state.options.arbiter, self->state.options.arbitrate_timeout,
+                arbitrate_atom_v, dispute)
+      .then(
+          [self](const wire::frame& verdict) {
+            if (auto done = execute(self, verdict); !done)
+              spdlog::warn("escrow: the arbiter's verdict was refused: {}",
+                           done.error().to_string());
+          },
+          [](const caf::error& e) {
+            spdlog::warn("escrow: the arbiter failed: {}", from_caf_error(e).to_string());
+          });
+}
+
+void on_tick(escrow_pointer self) {
+  const escrow_options& o = self->state.options;
+  const int64_t now = unix_seconds(o.clock.now(self));
+  auto refunded = self->state.ledger->refund_expired(now, o.expired_per_tick_max);
+  if (!refunded)
+    spdlog::warn("escrow: refunding expired holds failed: {}", refunded.error().to_string());
+  self->delayed_send(self, o.tick_interval, tick_atom_v);
+}
+
+escrow_actor::behavior_type escrow_behavior(escrow_pointer self, escrow_options options,
+                                            std::shared_ptr<escrow_backing> backing) {
+  AGORA_ASSERT(backing != nullptr && backing->db != nullptr && backing->ledger != nullptr);
+  AGORA_ASSERT(options.tick_interval > caf::timespan::zero());
+  self->state.options = std::move(options);
+  self->state.db = std::move(backing->db);
+  self->state.ledger = std::move(backing->ledger);
+  self->delayed_send(self, self->state.options.tick_interval, tick_atom_v);
+  return {
+      [self](const wire::frame& f) { return on_frame(self, f); },
+      [self](balance_atom, const balance_query& q) { return self->state.ledger->balance(q.key()); },
+      [self](tick_atom) { on_tick(self); },
+  };
+}
+
+}  // namespace
+
+balance_query balance_query::of(const escrow::account_key& key) {
+  return balance_query{key.kind, key.owner.raw(), key.sub_id};
+}
+
+escrow::account_key balance_query::key() const {
+  return escrow::account_key{kind, address{owner}, sub_id};
+}
+
+result<escrow_actor> spawn_escrow(caf::actor_system& sys, escrow_options options) {
+  auto backing = std::make_shared<escrow_backing>();
+  auto db = storage::store::open(options.store);
+  if (!db)
+    return db.error();
+  backing->db = std::move(*db);
+  auto opened = escrow::ledger::open(*backing->db, options.ledger);
+  if (!opened)
+    return opened.error();
+  backing->ledger = std::move(*opened);
+  return sys.spawn(escrow_behavior, std::move(options), std::move(backing));
+}
+
+}  // namespace agora::actors

@@ -1,0 +1,110 @@
+// The relay as a CAF actor (DESIGN §6 "relay", docs/PROTOCOL.md §4–§5): wraps the provider
+// registry and the matcher (registry.hpp, matcher.hpp), routes renters' sealed TaskRequests to
+// providers, forwards what providers stream back to each task's sink, and reports to the escrow
+// what it sees: a Settle per ComputeProof, a Refund and Slashes for a task nobody served, a Slash
+// per downtime episode. It holds no money; it signs with its own key only what it originates.
+//
+// A task's life on the relay:
+//
+//   route ──TaskAssignment (attempt 0)──▶ assigned ──TaskResult Completed──▶ proving
+//                                           │  deadline passed, or Rejected/Failed  │ ComputeProof:
+//                                           ▼                                       ▼ Settle, gone
+//              another provider qualifies: assigned again (attempt 1, once)
+//              none, or attempt 1 fails too: Refund + Slash per silent provider +
+//                                            ErrorFrame to the sink, gone
+#pragma once
+
+#include <caf/all.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/common/atoms.hpp"
+#include "actors/common/interfaces.hpp"
+#include "actors/common/message_types.hpp"
+#include "actors/common/wall_clock_map.hpp"
+#include "actors/relay/matcher.hpp"
+#include "actors/relay/registry.hpp"
+#include "core/key.hpp"
+#include "core/random.hpp"
+
+namespace agora::actors {
+
+/// One registered provider as the status query reports it.
+struct relay_provider_status {
+  std::string provider;  // the address, EIP-55 text
+  relay::liveness state = relay::liveness::healthy;
+  bool draining = false;
+  uint32_t in_flight = 0;
+  uint64_t jobs_completed = 0;
+  uint64_t jobs_failed = 0;
+  bytes session_id;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, relay_provider_status& x) {
+  return f(caf::meta::type_name("agora::actors::relay_provider_status"), x.provider, x.state,
+           x.draining, x.in_flight, x.jobs_completed, x.jobs_failed, x.session_id);
+}
+
+/// The relay's counters and providers, for tests and the operator.
+struct relay_status {
+  std::vector<relay_provider_status> providers;  // in address order
+  uint64_t tasks = 0;                            // tracked: assigned or waiting for their proof
+  uint64_t reassigned = 0;                       // tasks given to a second provider
+  uint64_t escrow_sent = 0;                      // Settle, Refund and Slash requests sent
+  uint64_t escrow_failed = 0;                    // of those, answered with an error
+  uint64_t refused = 0;                          // frames answered with an ErrorFrame
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, relay_status& x) {
+  return f(caf::meta::type_name("agora::actors::relay_status"), x.providers, x.tasks, x.reassigned,
+           x.escrow_sent, x.escrow_failed, x.refused);
+}
+
+/// The relay's interface:
+///  - frame: from a provider. Register (answered with a Registered sealed by the relay, sent to
+///    the sender, whose handle the relay keeps for the session), Heartbeat, Drain, Deregister,
+///    ModelsUpdate go to the registry; TokenChunk and TaskResult of a tracked task go to its
+///    sink; a ComputeProof of a registered provider is settled with the escrow (tracked task or
+///    not: the proof names its hold) and forwarded to the task's sink. Frames of a tracked task
+///    from a provider it was taken from are dropped. A frame that does not open or that the
+///    registry refuses is answered with a relay-signed ErrorFrame to the sender, changing nothing.
+///    A task nobody served ends with a relay-signed ErrorFrame (limit_exceeded) to its sink.
+///  - (route, sealed TaskRequest, task sink) → the sealed TaskAssignment sent to the provider;
+///    agora errors: not_found "Model not found", limit_exceeded "No providers available" or
+///    too many tasks, replayed (task id tracked), stale (deadline passed), and open()'s errors.
+///  - (tick): the relay's own timer (every tick_interval): liveness, task deadlines, downtime.
+///  - (status) → relay_status.
+using relay_actor =
+    caf::typed_actor<caf::reacts_to<wire::frame>,
+                     caf::replies_to<route_atom, wire::frame, frame_sink>::with<wire::frame>,
+                     caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<relay_status>>;
+
+struct relay_options {
+  private_key key;                     // the relay's identity: Registered, assignments, escrow
+  escrow_inbox escrow;                 // where Settle, Refund and Slash go; null: nowhere
+  wall_clock_map clock;                // wall time of timestamps and liveness
+  std::shared_ptr<random_source> rng;  // the matcher's tie-breaks (seeded in tests)
+  relay::registry_config registry;
+  relay::matcher_config matcher;
+  caf::timespan tick_interval{std::chrono::seconds(5)};
+  /// How long one provider gets to answer an assignment, capped by the request's deadline.
+  std::chrono::seconds assignment_timeout{60};
+  /// A provider offline this long is reported for downtime (escrow slashing_rules: 4 h).
+  std::chrono::seconds downtime_slash_after{4 * 3'600};
+  uint32_t heartbeat_interval_s = 30;  // told to providers in Registered
+  /// Slash.amount_micros (> 0 on the wire): the escrow takes its slashing_rules' share of the
+  /// stake; this is only the relay's nominal report.
+  int64_t slash_report_micros = 1;
+  caf::timespan escrow_timeout{std::chrono::seconds(30)};
+  size_t tasks_max = 100'000;  // tracked tasks at once
+};
+
+/// Spawns a relay; it starts ticking at once. REQUIRES: rng not null, tick_interval > 0.
+relay_actor spawn_relay(caf::actor_system& sys, relay_options options);
+
+}  // namespace agora::actors

@@ -1,0 +1,110 @@
+// What the relay reports to the escrow (docs/PROTOCOL.md §6): Settle per ComputeProof, Refund and
+// FailureToServe Slash for a task nobody served, Downtime Slash per offline episode. Every request
+// is sealed by the relay; its idempotency key is derived from what it reports, so a relay that
+// reports twice (after a restart, say) cannot make the escrow act twice.
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "actors/common/caf_error.hpp"
+#include "actors/relay/relay_state.hpp"
+#include "core/keccak.hpp"
+
+namespace agora::actors {
+
+namespace {
+
+/// The first 16 bytes of keccak-256(tag ‖ provider ‖ subject): one key per (reason, provider,
+/// subject), the same on every relay.
+wire::id128 derived_key(std::string_view tag, const address& provider, byte_view subject) {
+  bytes input(tag.begin(), tag.end());
+  const address::raw_type& who = provider.raw();
+  input.insert(input.end(), who.begin(), who.end());
+  input.insert(input.end(), subject.begin(), subject.end());
+  const hash256 digest = keccak256(input);
+  wire::id128 key{};
+  std::copy_n(digest.begin(), key.size(), key.begin());
+  return key;
+}
+
+/// Sends a sealed request to the escrow; logs a failure (the escrow's idempotency makes a later
+/// report of the same thing safe).
+void send_to_escrow(relay_pointer self, wire::frame request, std::string what) {
+  auto& st = self->state;
+  if (st.options->escrow == nullptr)
+    return;
+  ++st.counters.escrow_sent;
+  self->request(st.options->escrow, st.options->escrow_timeout, std::move(request))
+      .then(
+          [what](const escrow_receipt& receipt) {
+            spdlog::debug("relay: escrow executed {} at sequence {}{}", what, receipt.sequence,
+                          receipt.duplicate ? " (duplicate)" : "");
+          },
+          [self, what](caf::error& e) {
+            ++self->state.counters.escrow_failed;
+            spdlog::error("relay {}: escrow refused {}: {}", self->state.self_id.to_string(), what,
+                          from_caf_error(e).to_string());
+          });
+}
+
+int64_t now_unix_s(relay_pointer self) {
+  return unix_seconds(relay_now(self));
+}
+
+wire::SlashT make_slash(relay_pointer self, const address& provider, wire::SlashReason reason) {
+  wire::SlashT m;
+  m.reporter = wire::to_wire(self->state.self_id);
+  m.provider = wire::to_wire(provider);
+  m.reason = reason;
+  m.amount_micros = self->state.options->slash_report_micros;
+  m.task_id = wire::to_wire(wire::id128{});
+  m.created_unix_s = now_unix_s(self);
+  return m;
+}
+
+}  // namespace
+
+void send_settle(relay_pointer self, const wire::ComputeProof& proof, const bytes& sealed_proof,
+                 int64_t registered_price_micros) {
+  wire::SettleT m;
+  m.submitter = wire::to_wire(self->state.self_id);
+  m.hold_id = *proof.hold_id();
+  m.proof = sealed_proof;
+  m.created_unix_s = now_unix_s(self);
+  m.registered_price_micros = registered_price_micros;
+  send_to_escrow(self, relay_seal(self, m),
+                 "Settle of hold " + to_hex(wire::from_wire(*proof.hold_id())));
+}
+
+void send_refund(relay_pointer self, const wire::id128& hold_id) {
+  wire::RefundT m;
+  m.requester = wire::to_wire(self->state.self_id);
+  m.hold_id = wire::to_wire(hold_id);
+  m.reason = wire::RefundReason::ProviderFailed;
+  m.created_unix_s = now_unix_s(self);
+  send_to_escrow(self, relay_seal(self, m), "Refund of hold " + to_hex(hold_id));
+}
+
+void send_failure_slash(relay_pointer self, const address& provider, const wire::id128& task_id) {
+  wire::SlashT m = make_slash(self, provider, wire::SlashReason::FailureToServe);
+  m.task_id = wire::to_wire(task_id);
+  m.idempotency_key = wire::to_wire(derived_key("agora.slash.unserved", provider, task_id));
+  send_to_escrow(self, relay_seal(self, m),
+                 "FailureToServe Slash of " + provider.to_string() + " for " + to_hex(task_id));
+}
+
+void send_downtime_slash(relay_pointer self, const address& provider, wall_time since) {
+  wire::SlashT m = make_slash(self, provider, wire::SlashReason::Downtime);
+  m.offline_since_unix_s = unix_seconds(since);
+  const int64_t since_ns = unix_nanoseconds(since);
+  bytes subject(sizeof since_ns);
+  for (size_t i = 0; i < subject.size(); ++i)
+    subject[i] = static_cast<uint8_t>(static_cast<uint64_t>(since_ns) >> (8 * i));
+  m.idempotency_key = wire::to_wire(derived_key("agora.slash.downtime", provider, subject));
+  send_to_escrow(self, relay_seal(self, m),
+                 "Downtime Slash of " + provider.to_string() + " offline since " +
+                     std::to_string(m.offline_since_unix_s));
+}
+
+}  // namespace agora::actors

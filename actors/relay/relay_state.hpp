@@ -1,0 +1,91 @@
+// The relay actor's state and the helpers its parts share (private to actors/relay/): the
+// registry and matcher, each provider's frame handle, the tracked tasks and the downtime episodes.
+// Soft state: a restarted relay starts empty and providers re-register (registry.hpp).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/relay/relay_actor.hpp"
+#include "schemas/envelope.hpp"
+
+namespace agora::actors {
+
+/// A task the relay assigned and has not finished with.
+struct relay_task {
+  bytes request;  // the renter's sealed TaskRequest
+  frame_sink sink;
+  wire::id128 hold_id{};
+  std::string model;
+  std::string region;
+  amount price_cap;
+  std::optional<wire::id128> rental_session;
+  wall_time request_deadline;  // the renter's deadline_unix_s
+  address provider;            // of the current attempt
+  wall_time assigned;
+  wall_time deadline;  // of the current attempt
+  uint16_t attempt = 0;
+  bool proving = false;           // a Completed TaskResult came in: waiting for the proof
+  std::vector<address> failed;    // providers whose attempt failed: not asked again
+  std::vector<address> unserved;  // of those, the ones that let the deadline pass in silence
+};
+
+/// A provider's current offline episode (from registry::tick).
+struct offline_episode {
+  wall_time since;
+  bool reported = false;  // its downtime Slash went out
+};
+
+struct relay_state {
+  std::optional<relay_options> options;  // set at spawn (private_key has no default)
+  address self_id;
+  std::unique_ptr<relay::registry> registry;
+  std::unique_ptr<relay::matcher> matcher;  // over *registry and *options->rng
+  std::map<address, frame_sink> providers;  // the handle each registered provider sent from
+  std::map<wire::id128, relay_task> tasks;  // by task id
+  std::map<address, offline_episode> offline;
+  relay_status counters;  // providers and tasks are filled in by the status query
+  static inline const char* name = "agora.relay";
+};
+
+using relay_pointer = relay_actor::stateful_pointer<relay_state>;
+
+/// The relay's wall time now.
+inline wall_time relay_now(relay_pointer self) {
+  return self->state.options->clock.now(self);
+}
+
+/// Seals `object` with the relay's key.
+template <wire::native_payload Native>
+wire::frame relay_seal(relay_pointer self, const Native& object) {
+  return {wire::kind_of<typename Native::TableType>, wire::seal(object, self->state.options->key)};
+}
+
+/// Sends `to` a relay-signed ErrorFrame refusing `refused`, and counts it.
+void refuse(relay_pointer self, const frame_sink& to, const agora::error& why, byte_view refused);
+
+// Tasks (relay_tasks.cpp).
+
+/// The route request: opens and checks the TaskRequest, matches, assigns and tracks the task.
+caf::result<wire::frame> route(relay_pointer self, const wire::frame& request, frame_sink sink);
+/// TokenChunk, TaskResult or ComputeProof from a provider (opened).
+void on_task_frame(relay_pointer self, const wire::opened_envelope& opened, const wire::frame& f);
+/// Reassigns or fails every assigned task whose deadline has passed.
+void check_deadlines(relay_pointer self);
+
+// Escrow reports (relay_escrow.cpp).
+
+/// A Settle of the sealed ComputeProof `proof`, at the provider's registered price.
+void send_settle(relay_pointer self, const wire::ComputeProof& proof, const bytes& sealed_proof,
+                 int64_t registered_price_micros);
+/// A Refund of `hold_id`: the task was not served.
+void send_refund(relay_pointer self, const wire::id128& hold_id);
+/// A FailureToServe Slash of `provider` for `task_id`.
+void send_failure_slash(relay_pointer self, const address& provider, const wire::id128& task_id);
+/// A Downtime Slash of `provider`, offline since `since`.
+void send_downtime_slash(relay_pointer self, const address& provider, wall_time since);
+
+}  // namespace agora::actors

@@ -1,0 +1,32 @@
+// TaskRequest → generation_request (task_request.hpp).
+#include "actors/worker/task_request.hpp"
+
+#include <string>
+
+#include "core/assert.hpp"
+#include "schemas/wire_types.hpp"
+
+namespace agora::actors {
+
+generation_request generation_request_of(const wire::TaskRequest& request) {
+  AGORA_ASSERT(request.sampling() != nullptr);  // wire::open checked the field is present
+  generation_request out;
+  out.model = std::string(wire::view(request.model()));
+  out.prompt = std::string(wire::view(request.prompt()));
+  if (request.prompt_token_ids() != nullptr)
+    out.prompt_token_ids.assign(request.prompt_token_ids()->begin(),
+                                request.prompt_token_ids()->end());
+  const wire::SamplingParams& s = *request.sampling();
+  out.sampling.max_tokens = s.max_tokens();
+  out.sampling.temperature = s.temperature();
+  out.sampling.top_p = s.top_p();
+  out.sampling.top_k = s.top_k();
+  out.sampling.seed = s.seed();
+  if (s.stop() != nullptr)
+    for (const auto* stop : *s.stop())
+      out.sampling.stop.emplace_back(wire::view(stop));
+  AGORA_ASSERT(out.id == 0);
+  return out;
+}
+
+}  // namespace agora::actors

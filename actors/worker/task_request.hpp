@@ -1,0 +1,16 @@
+// The engine request a sealed TaskRequest asks for (docs/PROTOCOL.md "Tasks"): its model, input
+// and sampling, exactly as a provider runs it, so that an arbiter re-executing a disputed task
+// and a renter checking a result run the very same generation.
+#pragma once
+
+#include "actors/worker/engine.hpp"
+#include "schemas/task_generated.h"
+
+namespace agora::actors {
+
+/// The generation `request` asks for, with id 0. Chat messages are not mapped (the engines
+/// serve Completion tasks): such a request has an empty prompt, which an engine refuses.
+/// REQUIRES: request passed wire::open (its sampling is present).
+generation_request generation_request_of(const wire::TaskRequest& request);
+
+}  // namespace agora::actors
