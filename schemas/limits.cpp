@@ -547,6 +547,8 @@ status check_fields(const SessionGrant& m) {
   c.time_s("starts_unix_s", m.starts_unix_s());
   c.time_s("expires_unix_s", m.expires_unix_s());
   c.rule(m.expires_unix_s() > m.starts_unix_s(), "expires_unix_s", "must be after starts_unix_s");
+  c.text("connection", m.connection(), limits::reason_bytes_max);
+  c.text("provisioning", m.provisioning(), limits::reason_bytes_max);
   return c.result();
 }
 
@@ -557,6 +559,8 @@ status check_fields(const UsageReport& m) {
   c.time_s("period_end_unix_s", m.period_end_unix_s());
   c.rule(m.period_end_unix_s() >= m.period_start_unix_s(), "period_end_unix_s",
          "must not be before period_start_unix_s");
+  c.text("connection", m.connection(), limits::reason_bytes_max);
+  c.text("provisioning", m.provisioning(), limits::reason_bytes_max);
   if (c.failed())
     return c.result();
   const auto period_s = static_cast<uint64_t>(m.period_end_unix_s() - m.period_start_unix_s());

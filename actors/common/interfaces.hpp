@@ -8,6 +8,10 @@
 //   relay ──Settle (proof + registered price)──▶ escrow
 //   relay ──Refund / Slash (failure to serve, downtime)──▶ escrow
 //   renter ──Dispute──▶ escrow ──(arbitrate, Dispute)──▶ arbiter ──Verdict──▶ escrow
+//   renter ──Rental Hold──▶ escrow; renter ──(rent, SessionRequest, sink)──▶ relay
+//     ──SessionGrant──▶ provider ──UsageReport 0 (accepted)──▶ relay ──SessionGrant──▶ renter
+//   provider ──UsageReport per period──▶ relay ──▶ renter
+//   renter ──(end_sess, SessionEnd)──▶ relay ──▶ escrow (or relay ──SessionEnd Expired──▶ escrow)
 #pragma once
 
 #include <caf/atom.hpp>
@@ -22,6 +26,14 @@ namespace agora::actors {
 /// Ask a relay to route a sealed TaskRequest; its frames go to the given task sink.
 using route_atom = caf::atom_constant<caf::atom("route")>;
 inline constexpr route_atom route_atom_v{};
+/// Ask a relay for a rental session: a sealed SessionRequest (and the renter's frame sink) in,
+/// the relay-sealed SessionGrant out; or, to a renter, rent GPUs (renter.hpp).
+using rent_atom = caf::atom_constant<caf::atom("rent")>;
+inline constexpr rent_atom rent_atom_v{};
+/// End a rental session: to a relay, the renter's sealed SessionEnd in, the escrow's receipt out;
+/// to a renter, a session id in (renter.hpp).
+using end_session_atom = caf::atom_constant<caf::atom("end_sess")>;
+inline constexpr end_session_atom end_session_atom_v{};
 /// Read one escrow balance.
 using balance_atom = caf::atom_constant<caf::atom("balance")>;
 inline constexpr balance_atom balance_atom_v{};

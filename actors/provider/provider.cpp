@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/common/caf_error.hpp"
+#include "actors/provider/rental.hpp"
 #include "actors/provider/session.hpp"
 #include "actors/provider/task_log.hpp"
 #include "actors/provider/tasks.hpp"
@@ -26,6 +27,8 @@ void on_frame(provider_pointer self, const wire::frame& f) {
                     f.data);
     return on_registered(self, *opened, f.data);
   case wire::message_kind::TaskAssignment: return on_assignment(self, *opened, f.data);
+  case wire::message_kind::SessionGrant: return on_session_grant(self, *opened, f.data);
+  case wire::message_kind::SessionEnd: return on_session_end(self, *opened, f.data);
   case wire::message_kind::ErrorFrame: {
     const wire::ErrorFrame* e = opened->as<wire::ErrorFrame>();
     spdlog::warn("provider {} got an ErrorFrame from {}: code {} {}",
@@ -57,6 +60,7 @@ provider_actor::behavior_type provider(provider_pointer self, provider_options o
   AGORA_ASSERT(options.log->is_open());
   AGORA_ASSERT(options.relay != nullptr);
   AGORA_ASSERT(options.max_concurrency >= 1);
+  AGORA_ASSERT(options.usage_period.count() > 0);
   auto& st = self->state;
   st.self_id = options.key.address();
   st.models = options.backend->models();
@@ -71,6 +75,7 @@ provider_actor::behavior_type provider(provider_pointer self, provider_options o
       [self](drain_atom) { send_drain(self); },
       [self](deregister_atom) { send_deregister(self, "requested by the operator"); },
       [self](reconnect_atom, frame_sink relay) { reconnect(self, std::move(relay)); },
+      [self](report_atom, const wire::id128& session) { on_report_due(self, session); },
       [self](task_log_atom, const wire::id128& task_id) { return read_entry(self, task_id); },
   };
 }

@@ -9,6 +9,11 @@
 //                                                                         ▼
 //                                                    deregistered (heartbeats stop)
 //   any phase ──reconnect (a new relay handle)──▶ registering, with a fresh session id
+//
+// Rental sessions (rental.hpp): a relay-signed SessionGrant for this provider is accepted when
+// its GPU count fits the GPUs no other session holds; the session is written to the store
+// (family sessions) before the provider answers UsageReport 0 (connection details and what was
+// provisioned), then a UsageReport every usage_period until it ends or expires.
 #pragma once
 
 #include <caf/all.hpp>
@@ -40,8 +45,13 @@ typename Inspector::result_type inspect(Inspector& f, task_log_entry& x) {
   return f(caf::meta::type_name("agora::actors::task_log_entry"), x.state, x.result, x.proof);
 }
 
+/// A rental session's usage report is due: (report, session id), the provider's own timer.
+using report_atom = caf::atom_constant<caf::atom("report")>;
+inline constexpr report_atom report_atom_v{};
+
 /// The provider's interface:
-///  - frame: from the relay. Registered, TaskAssignment and ErrorFrame are handled; any other
+///  - frame: from the relay. Registered, TaskAssignment, SessionGrant, SessionEnd and ErrorFrame
+///    are handled; any other
 ///    frame, or one that fails wire::open or is not signed by relay_id, is answered with a signed
 ///    ErrorFrame and changes nothing.
 ///  - (chunk, generation_chunk): from its worker (the provider is the worker's chunk_sink).
@@ -54,11 +64,13 @@ typename Inspector::result_type inspect(Inspector& f, task_log_entry& x) {
 ///  - (reconnect, relay): the relay restarted or moved: from now on every frame goes to `relay`,
 ///    and the provider registers again with a fresh session id (registering, whatever the phase
 ///    was; running tasks go on and report to the new relay).
+///  - (report, session id): a rental session's UsageReport is due (its own timer).
 ///  - (task_log, task id) → task_log_entry, from the store; not_found (agora error) if absent.
 using provider_actor =
     caf::typed_actor<caf::reacts_to<wire::frame>, caf::reacts_to<chunk_atom, generation_chunk>,
                      caf::reacts_to<heartbeat_atom>, caf::reacts_to<drain_atom>,
                      caf::reacts_to<deregister_atom>, caf::reacts_to<reconnect_atom, frame_sink>,
+                     caf::reacts_to<report_atom, wire::id128>,
                      caf::replies_to<task_log_atom, wire::id128>::with<task_log_entry>>;
 
 struct provider_options {
@@ -74,7 +86,8 @@ struct provider_options {
   std::string region;
   int64_t price_per_million_tokens_micros = 0;
   int64_t price_per_gpu_hour_micros = 0;
-  uint32_t max_concurrency = 1;  // 1–4096
+  uint32_t max_concurrency = 1;                          // 1–4096
+  caf::timespan usage_period{std::chrono::seconds(60)};  // between a rental's UsageReports
 };
 
 /// Spawns a provider; it spawns its worker (linked), sends Register at once and heartbeats at

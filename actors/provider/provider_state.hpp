@@ -34,6 +34,17 @@ struct running_task {
   wall_time started;
 };
 
+/// A rental session this provider granted and runs.
+struct provider_rental {
+  bytes grant;  // the relay's sealed SessionGrant
+  address renter;
+  uint16_t gpus = 0;
+  int64_t starts_unix_s = 0;
+  int64_t expires_unix_s = 0;
+  int64_t reported_until_unix_s = 0;  // the end of the last reported period
+  uint64_t sequence = 0;              // of the last UsageReport sent (0: the acceptance)
+};
+
 struct provider_state {
   std::optional<provider_options> options;  // set at spawn (private_key has no default)
   address self_id;                          // options.key.address()
@@ -45,9 +56,10 @@ struct provider_state {
   uint64_t sequence = 0;  // last Heartbeat/Drain/Deregister sequence sent
   caf::timespan heartbeat_interval{std::chrono::seconds(30)};
   bool heartbeat_armed = false;  // a heartbeat timer is pending: a new session keeps that loop
-  std::map<uint64_t, running_task> running;  // by worker request id
-  uint64_t requests = 0;                     // worker requests made
-  uint64_t refused = 0;                      // frames answered with an ErrorFrame
+  std::map<uint64_t, running_task> running;        // by worker request id
+  std::map<wire::id128, provider_rental> rentals;  // by session id
+  uint64_t requests = 0;                           // worker requests made
+  uint64_t refused = 0;                            // frames answered with an ErrorFrame
   static inline const char* name = "agora.provider";
 };
 

@@ -76,6 +76,14 @@ result<match_result> matcher::route(const task_requirements& task, wall_time now
   return matched;
 }
 
+status matcher::bind_session(const wire::id128& session, const address& provider) {
+  if (!sessions_.contains(session) && sessions_.size() >= config_.sessions_max)
+    return make_error(errc::limit_exceeded,
+                      "too many rental sessions (" + std::to_string(config_.sessions_max) + ")");
+  sessions_.insert_or_assign(session, provider);
+  return {};
+}
+
 void matcher::end_session(const wire::id128& session) {
   sessions_.erase(session);
 }
@@ -181,14 +189,12 @@ result<match_result> matcher::match_sticky(std::span<const model_entry> entries,
       return no_provider();  // its provider is busy or no longer serves the model
     return result_of(record);
   }
-  if (!sessions_.contains(session) && sessions_.size() >= config_.sessions_max)
-    return make_error(errc::limit_exceeded,
-                      "too many rental sessions (" + std::to_string(config_.sessions_max) + ")");
   const std::optional<uint32_t> slot = best(entries, f);
   if (!slot)
     return no_provider();
   const provider_record& record = registry_.at(*slot);
-  sessions_.insert_or_assign(session, record.provider);
+  if (auto bound = bind_session(session, record.provider); !bound)
+    return bound.error();
   AGORA_ASSERT(sessions_.size() <= config_.sessions_max);
   return result_of(record);
 }

@@ -85,6 +85,9 @@ class matcher {
   /// match(), then registry::task_started for the provider found: the assignment is counted.
   result<match_result> route(const task_requirements& task, wall_time now);
 
+  /// Binds a rental session to `provider` (its grant); limit_exceeded if a new session would
+  /// exceed sessions_max.
+  status bind_session(const wire::id128& session, const address& provider);
   /// Forgets a rental session's binding (SessionEnd).
   void end_session(const wire::id128& session);
   std::optional<address> session_provider(const wire::id128& session) const;

@@ -1,6 +1,6 @@
 // The relay actor's behavior: provider session frames into the registry, the tick (liveness,
-// deadlines, downtime reports) and the status query; tasks live in relay_tasks.cpp, escrow
-// reports in relay_escrow.cpp.
+// deadlines, downtime reports, rental expiry) and the status query; tasks live in
+// relay_tasks.cpp, rental sessions in relay_rental.cpp, escrow reports in relay_escrow.cpp.
 
 #include "actors/relay/relay_actor.hpp"
 
@@ -66,8 +66,12 @@ void on_frame(relay_pointer self, const wire::frame& f) {
   case wire::message_kind::TokenChunk:
   case wire::message_kind::TaskResult:
   case wire::message_kind::ComputeProof: return on_task_frame(self, *opened, f);
+  case wire::message_kind::UsageReport:
+  case wire::message_kind::SessionEnd: return on_rental_frame(self, *opened, f);
   case wire::message_kind::ErrorFrame: {
     const wire::ErrorFrame* e = opened->as<wire::ErrorFrame>();
+    if (on_rental_refusal(self, *e))
+      return;
     spdlog::warn("relay {} got an ErrorFrame from {}: code {} {}", self->state.self_id.to_string(),
                  opened->signer().to_string(), e->code(), std::string(wire::view(e->message())));
     return;
@@ -108,6 +112,7 @@ void on_tick(relay_pointer self) {
   st.registry->tick(now, &changes);
   check_downtime(self, changes, now);
   check_deadlines(self);
+  check_rentals(self);
   // Providers the registry removed (deregistered) need neither a handle nor an episode.
   const auto gone = [&st](const auto& entry) { return st.registry->find(entry.first) == nullptr; };
   std::erase_if(st.providers, gone);
@@ -145,6 +150,12 @@ relay_actor::behavior_type relay(relay_pointer self, relay_options options) {
       [self](const wire::frame& f) { on_frame(self, f); },
       [self](route_atom, const wire::frame& request, frame_sink sink) {
         return route(self, request, std::move(sink));
+      },
+      [self](rent_atom, const wire::frame& request, frame_sink sink) {
+        return rent(self, request, std::move(sink));
+      },
+      [self](end_session_atom, const wire::frame& session_end) {
+        return end_rental(self, session_end);
       },
       [self](tick_atom) { on_tick(self); },
       [self](status_atom) { return status_of(self); },

@@ -57,12 +57,13 @@ struct relay_status {
   uint64_t escrow_sent = 0;                      // Settle, Refund and Slash requests sent
   uint64_t escrow_failed = 0;                    // of those, answered with an error
   uint64_t refused = 0;                          // frames answered with an ErrorFrame
+  uint64_t rentals = 0;                          // rental sessions asked of or granted by providers
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, relay_status& x) {
   return f(caf::meta::type_name("agora::actors::relay_status"), x.providers, x.tasks, x.reassigned,
-           x.escrow_sent, x.escrow_failed, x.refused);
+           x.escrow_sent, x.escrow_failed, x.refused, x.rentals);
 }
 
 /// The relay's interface:
@@ -77,11 +78,29 @@ typename Inspector::result_type inspect(Inspector& f, relay_status& x) {
 ///  - (route, sealed TaskRequest, task sink) → the sealed TaskAssignment sent to the provider;
 ///    agora errors: not_found "Model not found", limit_exceeded "No providers available" or
 ///    too many tasks, replayed (task id tracked), stale (deadline passed), and open()'s errors.
-///  - (tick): the relay's own timer (every tick_interval): liveness, task deadlines, downtime.
+///  - (rent, sealed SessionRequest, renter sink) → the relay-sealed SessionGrant the renter uses,
+///    once the provider accepted (relay_rental.cpp). The relay picks a healthy, not draining
+///    provider with the requested GPUs (name, VRAM, count), model, region and provider (if named)
+///    at a GPU-hour price ≤ the cap, cheapest first, and sends it its sealed SessionGrant; the
+///    provider accepts with a UsageReport of sequence 0 (connection details, provisioning text),
+///    which the relay copies into the grant it answers with, binding the session in the matcher
+///    (its tasks go to that provider), or refuses with an ErrorFrame. agora errors: wrong_kind,
+///    replayed (the session exists), not_found / limit_exceeded (no provider; too many sessions),
+///    the provider's refusal, limit_exceeded when it does not answer within assignment_timeout.
+///    On every error after the request opened the relay Refunds the request's hold.
+///    UsageReports of an active session from its provider are forwarded to the renter sink.
+///  - (end_sess, the renter's sealed SessionEnd) → the escrow's receipt: the relay checks that
+///    the session's renter signed it (bad_signature otherwise), forwards it to the escrow, and
+///    on success to the provider, and forgets the session. A session whose grant expired ends
+///    on the tick: a relay-signed SessionEnd (Expired) to the escrow, the provider and the renter.
+///  - (tick): the relay's own timer (every tick_interval): liveness, task deadlines, downtime,
+///    rental expiry.
 ///  - (status) → relay_status.
 using relay_actor =
     caf::typed_actor<caf::reacts_to<wire::frame>,
                      caf::replies_to<route_atom, wire::frame, frame_sink>::with<wire::frame>,
+                     caf::replies_to<rent_atom, wire::frame, frame_sink>::with<wire::frame>,
+                     caf::replies_to<end_session_atom, wire::frame>::with<escrow_receipt>,
                      caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<relay_status>>;
 
 struct relay_options {

@@ -1,5 +1,6 @@
-// What the relay reports to the escrow (docs/PROTOCOL.md §6): Settle per ComputeProof, Refund and
-// FailureToServe Slash for a task nobody served, Downtime Slash per offline episode. Every request
+// What the relay reports to the escrow (docs/PROTOCOL.md §6–§7): Settle per ComputeProof, Refund
+// and FailureToServe Slash for a task nobody served, Downtime Slash per offline episode, the
+// SessionEnd of an expired rental. Every request
 // is sealed by the relay; its idempotency key is derived from what it reports, so a relay that
 // reports twice (after a restart, say) cannot make the escrow act twice.
 
@@ -29,22 +30,30 @@ wire::id128 derived_key(std::string_view tag, const address& provider, byte_view
 }
 
 /// Sends a sealed request to the escrow; logs a failure (the escrow's idempotency makes a later
-/// report of the same thing safe).
-void send_to_escrow(relay_pointer self, wire::frame request, std::string what) {
+/// report of the same thing safe). `answered`, if set, runs after the answer either way.
+void send_to_escrow(relay_pointer self, wire::frame request, std::string what,
+                    std::function<void()> answered = {}) {
   auto& st = self->state;
-  if (st.options->escrow == nullptr)
+  if (st.options->escrow == nullptr) {
+    if (answered)
+      answered();
     return;
+  }
   ++st.counters.escrow_sent;
   self->request(st.options->escrow, st.options->escrow_timeout, std::move(request))
       .then(
-          [what](const escrow_receipt& receipt) {
+          [what, answered](const escrow_receipt& receipt) {
             spdlog::debug("relay: escrow executed {} at sequence {}{}", what, receipt.sequence,
                           receipt.duplicate ? " (duplicate)" : "");
+            if (answered)
+              answered();
           },
-          [self, what](caf::error& e) {
+          [self, what, answered](caf::error& e) {
             ++self->state.counters.escrow_failed;
             spdlog::error("relay {}: escrow refused {}: {}", self->state.self_id.to_string(), what,
                           from_caf_error(e).to_string());
+            if (answered)
+              answered();
           });
 }
 
@@ -66,7 +75,7 @@ wire::SlashT make_slash(relay_pointer self, const address& provider, wire::Slash
 }  // namespace
 
 void send_settle(relay_pointer self, const wire::ComputeProof& proof, const bytes& sealed_proof,
-                 int64_t registered_price_micros) {
+                 int64_t registered_price_micros, std::function<void()> answered) {
   wire::SettleT m;
   m.submitter = wire::to_wire(self->state.self_id);
   m.hold_id = *proof.hold_id();
@@ -74,7 +83,8 @@ void send_settle(relay_pointer self, const wire::ComputeProof& proof, const byte
   m.created_unix_s = now_unix_s(self);
   m.registered_price_micros = registered_price_micros;
   send_to_escrow(self, relay_seal(self, m),
-                 "Settle of hold " + to_hex(wire::from_wire(*proof.hold_id())));
+                 "Settle of hold " + to_hex(wire::from_wire(*proof.hold_id())),
+                 std::move(answered));
 }
 
 void send_refund(relay_pointer self, const wire::id128& hold_id) {
@@ -105,6 +115,22 @@ void send_downtime_slash(relay_pointer self, const address& provider, wall_time 
   send_to_escrow(self, relay_seal(self, m),
                  "Downtime Slash of " + provider.to_string() + " offline since " +
                      std::to_string(m.offline_since_unix_s));
+}
+
+wire::frame send_session_end(relay_pointer self, const wire::id128& session,
+                             const relay_rental& rental, wire::SessionEndReason reason,
+                             wall_time ended) {
+  wire::SessionEndT m;
+  m.sender = wire::to_wire(self->state.self_id);
+  m.session_id = wire::to_wire(session);
+  m.reason = reason;
+  m.ended_unix_s = unix_seconds(ended);
+  m.gpu_seconds_total = rental.gpu_seconds;
+  m.hold_id = wire::to_wire(rental.hold_id);
+  m.grant = rental.grant;
+  wire::frame sealed = relay_seal(self, m);
+  send_to_escrow(self, sealed, "SessionEnd of rental " + to_hex(session));
+  return sealed;
 }
 
 }  // namespace agora::actors

@@ -3,6 +3,8 @@
 // Soft state: a restarted relay starts empty and providers re-register (registry.hpp).
 #pragma once
 
+#include <functional>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,6 +35,21 @@ struct relay_task {
   std::vector<address> unserved;  // of those, the ones that let the deadline pass in silence
 };
 
+/// A rental session the relay asked a provider for (pending) or granted (active).
+struct relay_rental {
+  frame_sink renter_sink;
+  address renter;
+  address provider;
+  wire::id128 hold_id{};
+  bytes grant;  // the relay-sealed SessionGrant: sent to the provider; once active, the renter's
+  wall_time asked;
+  wall_time expires;
+  uint64_t last_sequence = 0;  // of the provider's UsageReports
+  uint64_t gpu_seconds = 0;    // reported so far
+  /// The renter's rent request, while the provider has not answered.
+  std::optional<caf::typed_response_promise<wire::frame>> pending;
+};
+
 /// A provider's current offline episode (from registry::tick).
 struct offline_episode {
   wall_time since;
@@ -47,6 +64,7 @@ struct relay_state {
   std::map<address, frame_sink> providers;  // the handle each registered provider sent from
   std::map<wire::id128, relay_task> tasks;  // by task id
   std::map<address, offline_episode> offline;
+  std::map<wire::id128, relay_rental> rentals;  // by session id
   relay_status counters;  // providers and tasks are filled in by the status query
   static inline const char* name = "agora.relay";
 };
@@ -76,16 +94,35 @@ void on_task_frame(relay_pointer self, const wire::opened_envelope& opened, cons
 /// Reassigns or fails every assigned task whose deadline has passed.
 void check_deadlines(relay_pointer self);
 
+// Rental sessions (relay_rental.cpp).
+
+/// The rent request: opens the SessionRequest, picks a provider and asks it.
+caf::result<wire::frame> rent(relay_pointer self, const wire::frame& request, frame_sink sink);
+/// The renter's SessionEnd: checked, forwarded to the escrow, the session forgotten.
+caf::result<escrow_receipt> end_rental(relay_pointer self, const wire::frame& session_end);
+/// UsageReport or SessionEnd from a provider (opened).
+void on_rental_frame(relay_pointer self, const wire::opened_envelope& opened, const wire::frame& f);
+/// A provider's ErrorFrame: true if it refused a pending rental (which then fails).
+bool on_rental_refusal(relay_pointer self, const wire::ErrorFrame& refusal);
+/// Ends expired sessions and fails pending ones the provider left unanswered.
+void check_rentals(relay_pointer self);
+
 // Escrow reports (relay_escrow.cpp).
 
-/// A Settle of the sealed ComputeProof `proof`, at the provider's registered price.
+/// A Settle of the sealed ComputeProof `proof`, at the provider's registered price;
+/// `answered` runs once the escrow answered (or at once without an escrow), so a proof is
+/// forwarded to its renter only after its settlement, never overtaking it.
 void send_settle(relay_pointer self, const wire::ComputeProof& proof, const bytes& sealed_proof,
-                 int64_t registered_price_micros);
+                 int64_t registered_price_micros, std::function<void()> answered);
 /// A Refund of `hold_id`: the task was not served.
 void send_refund(relay_pointer self, const wire::id128& hold_id);
 /// A FailureToServe Slash of `provider` for `task_id`.
 void send_failure_slash(relay_pointer self, const address& provider, const wire::id128& task_id);
 /// A Downtime Slash of `provider`, offline since `since`.
 void send_downtime_slash(relay_pointer self, const address& provider, wall_time since);
+/// A relay-signed SessionEnd of `rental` (with its hold and grant) to the escrow; returns it.
+wire::frame send_session_end(relay_pointer self, const wire::id128& session,
+                             const relay_rental& rental, wire::SessionEndReason reason,
+                             wall_time ended);
 
 }  // namespace agora::actors

@@ -78,6 +78,8 @@ result<wire::frame> assign(relay_pointer self, const wire::id128& task_id, relay
   m.attempt = task.attempt;
   wire::frame sealed = relay_seal(self, m);
   self->send(handle->second, sealed);
+  if (task.attempt > 0 && task.sink != nullptr)  // a reassignment: the renter must know who
+    self->send(task.sink, sealed);               // will prove the result now
   spdlog::info("relay {}: task {} attempt {} → provider {}", st.self_id.to_string(),
                to_hex(task_id), task.attempt, task.provider.to_string());
   return sealed;
@@ -148,7 +150,8 @@ void on_result(relay_pointer self, task_iterator it, const wire::TaskResult& r,
 }
 
 /// Settles a proof with the escrow at the provider's registered price, tracked task or not,
-/// and forwards it to the task's sink.
+/// and forwards it to the task's sink once the escrow answered: a renter that disputes the
+/// proof at once must find the hold settled.
 void on_proof(relay_pointer self, const wire::opened_envelope& opened, const wire::frame& f,
               task_iterator it) {
   auto& st = self->state;
@@ -157,14 +160,19 @@ void on_proof(relay_pointer self, const wire::opened_envelope& opened, const wir
     return refuse(self, caf::actor_cast<frame_sink>(self->current_sender()),
                   make_error(errc::not_found, "the proof's provider is not registered here"),
                   f.data);
+  frame_sink sink;
+  if (it != st.tasks.end()) {
+    if (!it->second.proving)  // the proof overtook the result: the attempt is done all the same
+      finish_attempt(self, it->second, wire::TaskStatus::Completed);
+    sink = it->second.sink;
+    st.tasks.erase(it);
+  }
+  auto forward = [self, sink, f] {
+    if (sink != nullptr)
+      self->send(sink, f);
+  };
   send_settle(self, *opened.as<wire::ComputeProof>(), f.data,
-              record->price_per_million_tokens.micros());
-  if (it == st.tasks.end())
-    return;
-  if (!it->second.proving)  // the proof overtook the result: the attempt is done all the same
-    finish_attempt(self, it->second, wire::TaskStatus::Completed);
-  self->send(it->second.sink, f);
-  st.tasks.erase(it);
+              record->price_per_million_tokens.micros(), std::move(forward));
 }
 
 wire::id128 task_id_of(const wire::opened_envelope& opened) {

@@ -1,5 +1,5 @@
 // The renter actor: deposits, the Hold → route → stream → proof flow of each task, proof checks
-// and disputes (renter.hpp).
+// and disputes (renter.hpp); rental sessions live in rental.cpp.
 #include "actors/renter/renter.hpp"
 
 #include <spdlog/spdlog.h>
@@ -9,6 +9,7 @@
 
 #include "actors/common/caf_error.hpp"
 #include "actors/renter/proof_check.hpp"
+#include "actors/renter/rental.hpp"
 #include "core/keccak.hpp"
 #include "schemas/envelope.hpp"
 #include "schemas/proof_hash.hpp"
@@ -16,16 +17,6 @@
 namespace agora::actors {
 
 namespace {
-
-int64_t now_s(renter_pointer self) {
-  return unix_seconds(self->state.options->clock.now(self));
-}
-
-wire::id128 random_id(random_source& rng) {
-  wire::id128 id{};
-  rng.fill(id);
-  return id;
-}
 
 /// Marks a pending task failed; a task that ended before keeps its outcome.
 void fail(renter_task_state& task, const error& why) {
@@ -40,6 +31,17 @@ renter_task_state* find_task(renter_pointer self, const wire::Id128& task_id) {
   if (found == self->state.by_task_id.end())
     return nullptr;
   return &self->state.tasks[found->second];
+}
+
+/// The relay gave the task to another provider (the first did not serve it): the proof must
+/// now come from the new one, and its chunks start a new chain.
+void on_reassignment(renter_task_state& task, const wire::opened_envelope& opened) {
+  if (task.relay.is_zero() || opened.signer() != task.relay)
+    return spdlog::warn("renter: dropped a TaskAssignment not signed by the task's relay");
+  task.provider = wire::from_wire(*opened.as<wire::TaskAssignment>()->provider());
+  task.chain_hash = {};
+  task.chunk_count = 0;
+  task.stream_error.clear();
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -109,6 +111,7 @@ void route(renter_pointer self, size_t number) {
             if (!opened || opened->kind() != wire::message_kind::TaskAssignment)
               return fail(t, make_error(errc::wrong_kind, "route: no TaskAssignment back"));
             t.provider = wire::from_wire(*opened->as<wire::TaskAssignment>()->provider());
+            t.relay = opened->signer();
           },
           [self, number](const caf::error& e) {
             fail(self->state.tasks[number], from_caf_error(e));
@@ -233,8 +236,14 @@ void on_frame(renter_pointer self, const wire::frame& f) {
     if (renter_task_state* task = find_task(self, *opened->as<wire::ComputeProof>()->task_id()))
       on_proof(self, *task, *opened, f.data);
     return;
+  case wire::message_kind::TaskAssignment:
+    if (renter_task_state* task = find_task(self, *opened->as<wire::TaskAssignment>()->task_id()))
+      on_reassignment(*task, *opened);
+    return;
   case wire::message_kind::TaskResult: return on_result(self, *opened->as<wire::TaskResult>());
   case wire::message_kind::ErrorFrame: return on_error_frame(self, *opened->as<wire::ErrorFrame>());
+  case wire::message_kind::UsageReport:
+  case wire::message_kind::SessionEnd: return on_rental_frame(self, *opened);
   default: return spdlog::warn("renter: dropped a frame of kind {}", int(opened->kind()));
   }
 }
@@ -267,6 +276,11 @@ caf::behavior renter_behavior(renter_pointer self, std::shared_ptr<const renter_
           return make_caf_error(errc::not_found, "renter: no such task");
         return self->state.tasks[number].outcome;
       },
+      [self](rent_atom, const renter_rental& spec) { return on_rent(self, spec); },
+      [self](end_session_atom, const wire::id128& session) {
+        return on_end_session(self, session);
+      },
+      [self](usage_atom, const wire::id128& session) { return read_usage(self, session); },
       [self](const wire::frame& f) { on_frame(self, f); },
   };
 }

@@ -14,6 +14,12 @@
 // A task that fails after its Hold leaves the Hold to the escrow, which refunds it on expiry (or
 // the relay refunds it when nobody served the task). ErrorFrames are matched to tasks by the
 // hash of the refused TaskRequest.
+//
+// Renting GPUs (rental.cpp): (rent, renter_rental) seals a Rental Hold prepaid for
+// duration × GPUs × the price cap, then asks the relay (rent, SessionRequest) and answers with
+// the relay-sealed SessionGrant; the relay forwards the provider's UsageReports, read with
+// (usage, session id). (end_sess, session id) seals a SessionEnd with the hold and the grant and
+// hands it to the relay, which has the escrow charge the seconds used and refund the rest.
 #pragma once
 
 #include <caf/all.hpp>
@@ -41,6 +47,38 @@ inline constexpr submit_atom submit_atom_v{};
 /// Read a task's outcome: (outcome, number) → task_outcome.
 using outcome_atom = caf::atom_constant<caf::atom("outcome")>;
 inline constexpr outcome_atom outcome_atom_v{};
+
+/// Read what the renter heard of a rental session: (usage, session id) → rental_usage.
+using usage_atom = caf::atom_constant<caf::atom("usage")>;
+inline constexpr usage_atom usage_atom_v{};
+
+/// A rental session as a renter asks for it.
+struct renter_rental {
+  uint16_t gpu_count = 1;
+  uint32_t duration_s = 3'600;
+  int64_t price_cap_per_gpu_hour_micros = 0;  // also the rate the Hold prepays
+  std::string gpu_name;                       // empty: any
+  std::string model;                          // empty: raw GPU time
+  std::string provider;                       // EIP-55 address text; empty: any
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, renter_rental& x) {
+  return f(caf::meta::type_name("agora::actors::renter_rental"), x.gpu_count, x.duration_s,
+           x.price_cap_per_gpu_hour_micros, x.gpu_name, x.model, x.provider);
+}
+
+/// What the renter heard of a rental session.
+struct rental_usage {
+  uint64_t reports = 0;      // UsageReports received (after the grant)
+  uint64_t gpu_seconds = 0;  // their sum
+  bool ended = false;        // a SessionEnd came or the renter ended it
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rental_usage& x) {
+  return f(caf::meta::type_name("agora::actors::rental_usage"), x.reports, x.gpu_seconds, x.ended);
+}
 
 /// One Completion task as a renter asks for it.
 struct renter_task {
@@ -96,6 +134,7 @@ struct renter_task_state {
   bytes request;         // the sealed TaskRequest
   hash256 input_hash{};  // of its payload (proof_hash.hpp)
   address provider;      // from the TaskAssignment; zero before it came
+  address relay;         // who signed the first TaskAssignment; a reassignment must come from it
   hash256 chain_hash{};  // over the chunks received
   uint32_t chunk_count = 0;
   std::string stream_error;  // the first broken chunk (order, chain hash): disputed at the proof
@@ -103,11 +142,19 @@ struct renter_task_state {
   task_outcome outcome;
 };
 
+/// What the renter keeps per rental session.
+struct renter_rental_state {
+  wire::id128 hold_id{};
+  bytes grant;  // the relay-sealed SessionGrant; empty until granted
+  rental_usage usage;
+};
+
 struct renter_state {
   std::shared_ptr<const renter_options> options;
   std::vector<renter_task_state> tasks;       // by task number
   std::map<wire::id128, size_t> by_task_id;   // task id → task number
   std::map<hash256, size_t> by_request_hash;  // keccak of the sealed TaskRequest → task number
+  std::map<wire::id128, renter_rental_state> rentals;  // by session id
 
   static inline const char* name = "agora.renter";
 };
@@ -115,8 +162,10 @@ struct renter_state {
 using renter_pointer = caf::stateful_actor<renter_state>*;
 
 /// Spawns a renter; a dynamically typed actor, because it requests the relay through a plain
-/// caf::actor handle. It answers (deposit, micros), (submit, renter_task), (outcome, number) and
-/// takes the frames a relay forwards. REQUIRES: options.rng not null, spot_check_permille ≤ 1000.
+/// caf::actor handle. It answers (deposit, micros), (submit, renter_task), (outcome, number),
+/// (rent, renter_rental) → the sealed SessionGrant, (end_sess, session id) → the escrow's
+/// receipt, (usage, session id) → rental_usage, and takes the frames a relay forwards. REQUIRES:
+/// options.rng not null, spot_check_permille ≤ 1000.
 caf::actor spawn_renter(caf::actor_system& sys, renter_options options);
 
 }  // namespace agora::actors

@@ -1,0 +1,77 @@
+// A simulated market built from a scenario (docs/SIMULATION.md): the real escrow, arbiter,
+// relay, providers (mock-model workers, or lying_engine for wrong_result behaviours) and renters
+// in one world, a workload driver per renter, taps in front of the escrow and the arbiter that
+// write the trace and feed the invariants, and a periodic auditor. run_scenario runs it to its
+// horizon and checks the scenario's expectations.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/address.hpp"
+#include "sim/scenario.hpp"
+#include "sim/world.hpp"
+
+namespace agora::sim {
+
+struct run_options {
+  std::optional<uint64_t> seed;    // default: the scenario's
+  std::optional<int64_t> until_s;  // default: duration + drain_s
+  uint64_t events_max = 100'000'000;
+  /// Test hook: the escrow tap sends every Settle twice. The escrow must answer the second as a
+  /// duplicate; if it executed it, the watch reports the hold settled twice.
+  bool TEST_settle_twice = false;
+};
+
+/// The workload stops at the scenario's duration; the world runs this much longer so the last
+/// tasks settle, unused holds expire and disputes are decided.
+inline constexpr int64_t drain_s = 30 * 60;
+/// How often the auditor checks that money is conserved (virtual time).
+inline constexpr int64_t audit_interval_s = 60;
+
+struct party_balances {
+  std::string name;
+  bool provider = false;
+  agora::address owner;
+  int64_t balance = 0;
+  int64_t earnings = 0;
+  int64_t stake = 0;
+  int64_t stake_initial = 0;
+};
+
+struct expectation_result {
+  std::string name;
+  bool pass = false;
+  std::string detail;  // what was observed
+};
+
+struct run_report {
+  uint64_t seed = 0;
+  std::vector<std::string> options;  // the seed's derived options, one line each
+  std::string trace_text;
+  std::string trace_hash;
+  uint64_t events = 0;
+  double sim_seconds = 0;
+  stop_reason stop = stop_reason::quiet;
+  std::vector<party_balances> parties;
+  int64_t external = 0;
+  int64_t slashed = 0;
+  int64_t protocol_fee = 0;
+  uint64_t tasks_submitted = 0;
+  uint64_t holds_settled = 0;
+  uint64_t holds_refunded = 0;
+  uint64_t disputes = 0;
+  uint64_t audits = 0;
+  std::vector<std::string> violations;
+  std::vector<expectation_result> expectations;
+
+  /// Every expectation held and no invariant broke.
+  bool ok() const;
+};
+
+/// Builds the market of `s` in a fresh world seeded with options.seed (or s.seed) and runs it.
+run_report run_scenario(const scenario& s, const run_options& options = {});
+
+}  // namespace agora::sim

@@ -1,0 +1,101 @@
+// Scenario parsing and validation (sim/scenario.hpp): a valid file parses to what it says, and
+// every error names the path of the field it is about.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "sim/scenario.hpp"
+
+namespace agora::sim {
+namespace {
+
+/// A valid scenario with `provider` as its only provider and `extra` appended to the root.
+std::string scenario_text(const std::string& provider = R"({"name": "p", "stake_micros": 5,
+    "price_per_million_micros": 7, "behaviour": {"wrong_result": 0.25}})",
+                          const std::string& extra = "") {
+  return R"({"name": "t", "duration": "2h", "seed": 9,
+    "providers": [)" +
+         provider + R"(],
+    "renters": [{"name": "r", "deposit_micros": 100, "tasks_per_hour": 3}],
+    "expectations": {"tasks_settled_min": 2, "slashed": {"p": true},
+                     "balances": [{"party": "r", "account": "balance", "min": 1}]})" +
+         extra + "}";
+}
+
+/// The message of the error parsing `text` gives; empty if it parsed.
+std::string error_of(const std::string& text) {
+  auto s = parse_scenario(text);
+  return s ? std::string() : s.error().message;
+}
+
+TEST(scenario, parses_a_valid_file) {
+  auto s = parse_scenario(scenario_text());
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->seed, 9u);
+  EXPECT_EQ(s->duration_s, 7'200);
+  ASSERT_EQ(s->providers.size(), 1u);
+  EXPECT_EQ(s->providers[0].stake_micros, 5);
+  EXPECT_DOUBLE_EQ(s->providers[0].wrong_result_p, 0.25);
+  EXPECT_EQ(s->providers[0].models, std::vector<std::string>{"mock-model"});
+  EXPECT_EQ(s->renters[0].tasks_per_hour, 3u);
+  EXPECT_EQ(s->expect.tasks_settled_min, std::optional<uint64_t>{2});
+  ASSERT_EQ(s->expect.slashed.size(), 1u);
+  EXPECT_TRUE(s->expect.slashed[0].slashed);
+  ASSERT_EQ(s->expect.balances.size(), 1u);
+  EXPECT_EQ(s->expect.balances[0].min, std::optional<int64_t>{1});
+}
+
+TEST(scenario, errors_name_the_field) {
+  EXPECT_EQ(error_of(scenario_text(R"({"name": "p", "stake_micros": -5,
+      "price_per_million_micros": 7})")),
+            "providers[0].stake_micros: expected a positive integer");
+  EXPECT_EQ(error_of(scenario_text(R"({"name": "p", "stake_micros": 5})")),
+            "providers[0].price_per_million_micros: required field is missing");
+  EXPECT_EQ(error_of(scenario_text(R"({"name": "p", "stake_micros": 5,
+      "price_per_million_micros": 7, "behaviour": {"wrong_result": 2}})")),
+            "providers[0].behaviour.wrong_result: expected a probability in (0, 1]");
+  EXPECT_EQ(error_of(scenario_text(R"({"name": "p", "stake_micros": 5,
+      "price_per_million_micros": 7, "models": ["llama"]})")),
+            "providers[0].models[0]: unknown model (the simulation's engines serve "
+            "\"mock-model\")");
+  EXPECT_EQ(error_of(scenario_text(R"({"name": "p", "stake_micros": 5,
+      "price_per_million_micros": 7, "gpu": "H100"})")),
+            "providers[0].gpu: unknown field");
+  EXPECT_EQ(error_of(scenario_text(R"({"name": "p", "stake_micros": 5,
+      "price_per_million_micros": 7, "offline": [{"from": "2h", "to": "1h"}]})")),
+            "providers[0].offline[0].to: expected windows in time order, each ending after it "
+            "starts");
+  EXPECT_EQ(error_of(scenario_text(R"({"name": "r", "stake_micros": 5,
+      "price_per_million_micros": 7})")),
+            "renters[0].name: duplicate name");
+}
+
+TEST(scenario, errors_name_the_root_and_expectation_fields) {
+  EXPECT_EQ(error_of(scenario_text(R"({"name": "x", "stake_micros": 5,
+      "price_per_million_micros": 7})")),
+            "expectations.slashed.p: no provider has this name");
+  EXPECT_EQ(error_of(scenario_text(R"({"name": "p", "stake_micros": 5,
+      "price_per_million_micros": 7})",
+                                   R"(, "duration_s": 5)")),
+            "duration_s: unknown field");
+  EXPECT_NE(error_of(R"({"name": "t", "duration": "soon", "providers": [], "renters": []})")
+                .find("duration: expected a positive integer with a unit"),
+            std::string::npos);
+  EXPECT_EQ(error_of(R"({"name": "t", "duration": "1h", "providers": [], "renters": [{}]})"),
+            "providers: expected at least one entry");
+  EXPECT_NE(error_of("{").find("not valid JSON"), std::string::npos);
+}
+
+TEST(scenario, durations_take_a_unit) {
+  EXPECT_EQ(parse_duration_s("90s").value(), 90);
+  EXPECT_EQ(parse_duration_s("15m").value(), 900);
+  EXPECT_EQ(parse_duration_s("4h").value(), 14'400);
+  EXPECT_EQ(parse_duration_s("1d").value(), 86'400);
+  EXPECT_FALSE(parse_duration_s("0h"));
+  EXPECT_FALSE(parse_duration_s("4"));
+  EXPECT_FALSE(parse_duration_s("4w"));
+  EXPECT_FALSE(parse_duration_s("-4h"));
+}
+
+}  // namespace
+}  // namespace agora::sim
