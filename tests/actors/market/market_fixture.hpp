@@ -27,6 +27,7 @@
 #include "actors/worker/mock_model.hpp"
 #include "schemas/envelope.hpp"
 #include "tests/actors/common/actor_test.hpp"
+#include "tests/actors/common/frame_log.hpp"
 #include "tests/schemas/samples.hpp"
 
 namespace agora::actors::testing {
@@ -64,33 +65,14 @@ inline int64_t worst_case_hold() {
   return cost_of(price_cap_micros, task_tokens);
 }
 
-/// Frames an actor received.
-struct frame_log {
-  std::vector<wire::frame> frames;
-
-  std::vector<wire::frame> of_kind(wire::message_kind kind) const {
-    std::vector<wire::frame> out;
-    for (const wire::frame& f : frames)
-      if (f.kind == kind)
-        out.push_back(f);
-    return out;
-  }
-
-  std::vector<wire::opened_envelope> opened(wire::message_kind kind) const {
-    std::vector<wire::opened_envelope> out;
-    for (const wire::frame& f : frames)
-      if (f.kind == kind)
-        out.push_back(wire::open(f.data).value());
-    return out;
-  }
-};
+using testing::frame_log;
 
 /// The escrow as the relay and renters see it: records every request, then forwards it to `target`
 /// and relays the answer (an error when the escrow is gone).
 inline escrow_inbox::behavior_type escrow_tap(escrow_inbox::pointer self, escrow_inbox target,
                                               frame_log* log) {
   return {[self, target, log](const wire::frame& f) -> caf::result<escrow_receipt> {
-    log->frames.push_back(f);
+    log->frames.emplace_back(f, self->clock().now());
     auto rp = self->make_response_promise<escrow_receipt>();
     self->request(target, caf::infinite, f)
         .then([rp](const escrow_receipt& r) mutable { rp.deliver(r); },
@@ -344,7 +326,8 @@ class market_test : public actor_test {
     keep(sys.spawn([r, log, frames](caf::event_based_actor* self) {
       for (const wire::frame& f : frames)
         self->send(r, f);
-      return caf::behavior{[log](const wire::frame& f) { log->frames.push_back(f); }};
+      return caf::behavior{
+          [self, log](const wire::frame& f) { log->frames.emplace_back(f, self->clock().now()); }};
     }));
     run();
     return *log;

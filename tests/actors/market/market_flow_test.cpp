@@ -89,7 +89,7 @@ TEST_F(market_test, replayed_registration_is_refused) {
   const wire::frame registration_frame = registration(0);
   const frame_log replies = send_to_relay({registration_frame, registration_frame});
   ASSERT_EQ(replies.frames.size(), 2u);
-  EXPECT_EQ(replies.frames[0].kind, message_kind::Registered);
+  EXPECT_EQ(replies.frames[0].first.kind, message_kind::Registered);
   expect_refusals(replies, 1, errc::replayed);
   EXPECT_EQ(replies.opened(message_kind::ErrorFrame)[0].signer(), relay_key_.address());
   EXPECT_EQ(status().providers.size(), 3u);  // providers 1, 2 and the new one, once

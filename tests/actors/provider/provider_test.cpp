@@ -16,6 +16,7 @@
 #include "core/keccak.hpp"
 #include "schemas/proof_hash.hpp"
 #include "tests/actors/common/actor_test.hpp"
+#include "tests/actors/common/frame_log.hpp"
 #include "tests/schemas/samples.hpp"
 
 namespace agora::actors {
@@ -24,19 +25,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::epoch_unix_s;
 
-/// Every frame the fake relay received, with its virtual arrival time.
-struct relay_log {
-  std::vector<std::pair<wire::frame, caf::actor_clock::time_point>> frames;
-
-  /// The opened frames of `kind`, in arrival order.
-  std::vector<wire::opened_envelope> opened(wire::message_kind kind) const {
-    std::vector<wire::opened_envelope> out;
-    for (const auto& [f, at] : frames)
-      if (f.kind == kind)
-        out.push_back(wire::open(f.data).value());
-    return out;
-  }
-};
+using relay_log = testing::frame_log;  // every frame the fake relay received
 
 /// A relay that records every frame and answers each Register with a Registered signed by
 /// its key (heartbeat interval 30 s).

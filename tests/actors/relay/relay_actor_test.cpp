@@ -17,6 +17,7 @@
 #include "actors/provider/provider.hpp"
 #include "actors/worker/mock_model.hpp"
 #include "tests/actors/common/actor_test.hpp"
+#include "tests/actors/common/frame_log.hpp"
 #include "tests/schemas/samples.hpp"
 
 namespace agora::actors {
@@ -25,24 +26,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::epoch_unix_s;
 
-/// Frames an actor received, with their virtual arrival times.
-struct frame_log {
-  std::vector<std::pair<wire::frame, caf::actor_clock::time_point>> frames;
-
-  std::vector<wire::opened_envelope> opened(wire::message_kind kind) const {
-    std::vector<wire::opened_envelope> out;
-    for (const auto& [f, at] : frames)
-      if (f.kind == kind)
-        out.push_back(wire::open(f.data).value());
-    return out;
-  }
-  std::vector<wire::message_kind> kinds() const {
-    std::vector<wire::message_kind> out;
-    for (const auto& [f, at] : frames)
-      out.push_back(f.kind);
-    return out;
-  }
-};
+using testing::frame_log;
 
 /// A task sink (or a fake provider's inbox): records every frame.
 frame_sink::behavior_type recorder(frame_sink::pointer self, frame_log* log) {
