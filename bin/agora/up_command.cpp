@@ -1,7 +1,8 @@
 // `agora up`: the one-machine network (DESIGN §1). What exists today: the node's data directory,
-// its key (created once, mode 0600) and its store. The roles that serve the API (relay, escrow,
-// gateway, provider) come with the marketplace and network issues; until then `up` prepares the
-// node, says plainly that nothing listens yet, and exits.
+// its key (created once, mode 0600) and its store. The market roles run as in-process actors
+// (agora-sim drives them), but the WebSocket transport and the HTTP gateway come with the network
+// and gateway issues; until then `up` prepares the node, says plainly that nothing listens yet,
+// and exits.
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -55,9 +56,9 @@ int run_up(const up_options& opts) {
   }
   std::printf("agora node %s\n", key->address().to_string().c_str());
   std::printf("data dir:  %s (key and store ready)\n", opts.data_dir.c_str());
-  std::printf("not yet:   the relay, escrow, gateway and provider roles are not built in this "
-              "version,\n           so nothing listens on http://%s:%u yet. Nothing else was "
-              "started.\n",
+  std::printf("not yet:   the market roles run in-process (try agora-sim), but the network\n"
+              "           transport and the HTTP gateway are not built in this version, so\n"
+              "           nothing listens on http://%s:%u yet. Nothing else was started.\n",
               opts.listen_host.c_str(), opts.port);
   return 0;
 }
