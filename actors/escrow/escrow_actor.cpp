@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "actors/common/caf_error.hpp"
 #include "schemas/envelope.hpp"
+#include "schemas/record.hpp"
 #include "schemas/wire_types.hpp"
 
 namespace agora::actors {
@@ -208,7 +210,8 @@ result<receipt> dispatch(escrow_state& st, const incoming& in) {
 // ------------------------------------------------------------------------------------------------
 // The actor
 
-void send_to_arbiter(escrow_pointer self, const wire::frame& dispute);
+void send_to_arbiter(escrow_pointer self, const wire::id128& dispute_id,
+                     const wire::frame& dispute);
 
 /// Opens, authorizes and executes one frame; an accepted new Dispute goes to the arbiter.
 result<receipt> execute(escrow_pointer self, const wire::frame& f) {
@@ -219,7 +222,7 @@ result<receipt> execute(escrow_pointer self, const wire::frame& f) {
   auto done = dispatch(self->state, incoming{*opened, f.data, now});
   if (done && done->outcome == storage::apply_outcome::applied &&
       opened->kind() == wire::message_kind::Dispute && self->state.options.arbiter)
-    send_to_arbiter(self, f);
+    send_to_arbiter(self, wire::from_wire(*opened->as<wire::Dispute>()->dispute_id()), f);
   return done;
 }
 
@@ -231,19 +234,80 @@ caf::result<escrow_receipt> on_frame(escrow_pointer self, const wire::frame& f) 
   return escrow_receipt{done->sequence, done->outcome == storage::apply_outcome::duplicate};
 }
 
-void send_to_arbiter(escrow_pointer self, const wire::frame& dispute) {
+/// Asks the arbiter to decide `dispute` (its sealed Dispute) unless a request for it is in
+/// flight; the dispute counts as in flight until the arbiter answers or the request fails.
+void send_to_arbiter(escrow_pointer self, const wire::id128& dispute_id,
+                     const wire::frame& dispute) {
   AGORA_ASSERT(self->state.options.arbiter);
+  if (!self->state.arbitrating.insert(dispute_id).second)
+    return;
   self->request(self->state.options.arbiter, self->state.options.arbitrate_timeout,
                 arbitrate_atom_v, dispute)
       .then(
-          [self](const wire::frame& verdict) {
+          [self, dispute_id](const wire::frame& verdict) {
+            self->state.arbitrating.erase(dispute_id);
             if (auto done = execute(self, verdict); !done)
               spdlog::warn("escrow: the arbiter's verdict was refused: {}",
                            done.error().to_string());
           },
-          [](const caf::error& e) {
+          [self, dispute_id](const caf::error& e) {
+            self->state.arbitrating.erase(dispute_id);
             spdlog::warn("escrow: the arbiter failed: {}", from_caf_error(e).to_string());
           });
+}
+
+/// The sealed Dispute that opened `dispute_id`, read back from its journal record.
+result<wire::frame> stored_dispute(const escrow::ledger& l, const wire::id128& dispute_id) {
+  const auto sequence = l.state().find_applied({wire::EscrowOp::Dispute, dispute_id});
+  if (!sequence)
+    return make_error(errc::corrupt, "an open dispute without its journal entry");
+  auto stored = l.journal_record(*sequence);
+  if (!stored)
+    return stored.error();
+  if (!stored->has_value())
+    return make_error(errc::corrupt, "the journal record of a dispute is missing");
+  auto record = wire::read_record<wire::JournalRecord>(**stored);
+  if (!record)
+    return record.error();
+  const auto* request = record->root()->request();
+  if (request == nullptr || request->size() == 0)
+    return make_error(errc::corrupt, "the journal record of a dispute has no request");
+  return wire::frame{wire::message_kind::Dispute, bytes(request->begin(), request->end())};
+}
+
+/// Sends every Open dispute without a request in flight to the arbiter (none without one).
+void arbitrate_open_disputes(escrow_pointer self) {
+  if (!self->state.options.arbiter)
+    return;
+  for (const auto& [id, dispute] : self->state.ledger->state().disputes()) {
+    if (dispute.state != wire::DisputeState::Open || self->state.arbitrating.contains(id))
+      continue;
+    auto f = stored_dispute(*self->state.ledger, id);
+    if (!f) {
+      spdlog::warn("escrow: cannot re-send an open dispute: {}", f.error().to_string());
+      continue;
+    }
+    send_to_arbiter(self, id, *f);
+  }
+}
+
+/// Releases up to releases_per_tick_max StakeUnlocking accounts whose lock has passed.
+void release_unlocked(escrow_pointer self, int64_t now_unix_s) {
+  escrow::ledger& l = *self->state.ledger;
+  std::vector<escrow::release_request> due;
+  const auto& accounts = l.state().accounts();
+  for (auto it = accounts.lower_bound({wire::AccountKind::StakeUnlocking, address{}, {}});
+       it != accounts.end() && it->first.kind == wire::AccountKind::StakeUnlocking &&
+       due.size() < self->state.options.releases_per_tick_max;
+       ++it)
+    if (it->second.unlock_unix_s <= now_unix_s)
+      due.push_back({it->first.sub_id, it->first.owner, now_unix_s});
+  for (const auto& r : due) {  // release() changes the accounts: collected first
+    if (auto done = l.release(r); !done) {
+      spdlog::warn("escrow: releasing unlocked stake failed: {}", done.error().to_string());
+      return;
+    }
+  }
 }
 
 void on_tick(escrow_pointer self) {
@@ -252,6 +316,8 @@ void on_tick(escrow_pointer self) {
   auto refunded = self->state.ledger->refund_expired(now, o.expired_per_tick_max);
   if (!refunded)
     spdlog::warn("escrow: refunding expired holds failed: {}", refunded.error().to_string());
+  release_unlocked(self, now);
+  arbitrate_open_disputes(self);
   self->delayed_send(self, o.tick_interval, tick_atom_v);
 }
 
@@ -263,6 +329,7 @@ escrow_actor::behavior_type escrow_behavior(escrow_pointer self, escrow_options 
   self->state.db = std::move(backing->db);
   self->state.ledger = std::move(backing->ledger);
   self->delayed_send(self, self->state.options.tick_interval, tick_atom_v);
+  arbitrate_open_disputes(self);  // those a stopped escrow asked about, or never did
   return {
       [self](const wire::frame& f) { return on_frame(self, f); },
       [self](balance_atom, const balance_query& q) { return self->state.ledger->balance(q.key()); },

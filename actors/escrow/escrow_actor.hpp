@@ -2,8 +2,10 @@
 // the ledger over its store. Every money-moving request arrives as a sealed frame, is opened,
 // checked for who may sign it (escrow_options), turned into a ledger request and answered with
 // an escrow_receipt or an "agora" error (caf_error.hpp). Time comes from the actor clock through
-// a wall_clock_map; a periodic tick refunds expired holds; disputes go to the arbiter, whose
-// sealed Verdict the escrow applies like any other frame.
+// a wall_clock_map; a periodic tick refunds expired holds and releases unlocked stake; disputes
+// go to the arbiter, whose sealed Verdict the escrow applies like any other frame. Every Open
+// dispute without an arbiter request in flight is (re)sent on start and on each tick, so one
+// whose request was lost to a restart or a timeout is still decided.
 //
 // Who may sign what (the signer is always the payload's signer field, checked by wire::open):
 //  - Deposit: any signer, to its own account only. In this in-process market nothing proves the
@@ -22,6 +24,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "actors/common/interfaces.hpp"
@@ -66,6 +69,8 @@ struct escrow_options {
   /// How often expired holds are refunded, and how many per tick at most.
   caf::timespan tick_interval = std::chrono::seconds(60);
   size_t expired_per_tick_max = 256;
+  /// How many unlocked StakeUnlocking accounts one tick releases at most.
+  size_t releases_per_tick_max = 256;
   /// How long the arbiter may take to answer one Dispute.
   caf::timespan arbitrate_timeout = std::chrono::minutes(10);
 };
@@ -74,6 +79,8 @@ struct escrow_state {
   escrow_options options;
   std::unique_ptr<storage::store> db;  // declared before the ledger: outlives it
   std::unique_ptr<escrow::ledger> ledger;
+  /// Open disputes with an arbitrate request in flight: not asked again until it ends.
+  std::set<wire::id128> arbitrating;
 
   static inline const char* name = "agora.escrow";
 };
