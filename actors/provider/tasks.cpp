@@ -9,6 +9,7 @@
 #include "actors/common/caf_error.hpp"
 #include "actors/provider/session.hpp"
 #include "actors/provider/task_log.hpp"
+#include "actors/worker/task_request.hpp"
 #include "schemas/proof_hash.hpp"
 
 namespace agora::actors {
@@ -43,12 +44,7 @@ result<running_task> open_task(provider_pointer self, const wire::TaskAssignment
   task.attempt = a.attempt();
   task.stream = r->stream();
   task.started = self->state.options->clock.now(self);
-  request->model = task.model;
-  request->prompt = std::string(wire::view(r->prompt()));
-  if (r->prompt_token_ids() != nullptr)
-    request->prompt_token_ids.assign(r->prompt_token_ids()->begin(), r->prompt_token_ids()->end());
-  const wire::SamplingParamsT& s = *task.sampling;
-  request->sampling = {s.max_tokens, s.temperature, s.top_p, s.top_k, s.seed, s.stop};
+  *request = generation_request_of(*r);
   return task;
 }
 
@@ -63,8 +59,8 @@ status check_servable(provider_pointer self, const running_task& task) {
   if (std::none_of(models.begin(), models.end(),
                    [&](const model_info& m) { return m.id == task.model; }))
     return make_error(errc::not_found, "model '" + task.model + "' is not served here");
-  if (task.task_type != wire::TaskType::Completion)
-    return make_error(errc::unsupported, "only Completion tasks are served");
+  if (task.task_type == wire::TaskType::Embedding)
+    return make_error(errc::unsupported, "Embedding tasks are not served yet");
   return {};
 }
 

@@ -25,13 +25,21 @@ struct sampling_params {
   std::vector<std::string> stop;  // stop sequences
 };
 
-/// One generation. Exactly one of prompt and prompt_token_ids is non-empty.
+/// One message of a chat request; role is "system", "user", "assistant" or "tool".
+struct chat_message {
+  std::string role;
+  std::string content;
+};
+
+/// One generation. Exactly one of prompt, prompt_token_ids and messages is non-empty; an engine
+/// renders messages with its model's chat template (chat_prompt.hpp has the plain fallback).
 struct generation_request {
   uint64_t id = 0;    // chosen by the caller; echoed in every chunk and in the generation
   std::string model;  // a model_info id of the engine
   std::string prompt;
   std::vector<uint32_t> prompt_token_ids;
   sampling_params sampling;
+  std::vector<chat_message> messages;
 };
 
 /// A piece of the output, streamed while generating. Chunks are numbered from 0; their texts
@@ -91,9 +99,14 @@ typename Inspector::result_type inspect(Inspector& f, sampling_params& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chat_message& x) {
+  return f(caf::meta::type_name("agora::actors::chat_message"), x.role, x.content);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, generation_request& x) {
   return f(caf::meta::type_name("agora::actors::generation_request"), x.id, x.model, x.prompt,
-           x.prompt_token_ids, x.sampling);
+           x.prompt_token_ids, x.sampling, x.messages);
 }
 
 template <class Inspector>

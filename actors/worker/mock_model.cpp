@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "actors/worker/chat_prompt.hpp"
 #include "core/keccak.hpp"
 
 namespace agora::actors {
@@ -30,13 +31,17 @@ uint32_t count_words(std::string_view text) {
   return words;
 }
 
+/// The prompt text: the prompt, or the chat messages in the plain template.
+std::string prompt_text(const generation_request& request) {
+  return request.messages.empty() ? request.prompt : plain_chat_prompt(request.messages);
+}
+
 /// P ‖ be64(S): the part of every candidate's hash input that does not depend on i.
 bytes candidate_prefix(const generation_request& request) {
   bytes out;
-  if (!request.prompt.empty()) {
-    const byte_view prompt = as_bytes(request.prompt);
-    out.assign(prompt.begin(), prompt.end());
-  }
+  const std::string prompt = prompt_text(request);
+  const byte_view text = as_bytes(prompt);
+  out.assign(text.begin(), text.end());
   for (uint32_t id : request.prompt_token_ids)
     append_be(out, id, 4);
   const bool greedy = request.sampling.temperature == 0.0f;
@@ -57,9 +62,11 @@ uint32_t candidate_from_prefix(bytes prefix, uint32_t index) {
 status check_request(const generation_request& request) {
   if (request.model != mock_model_id)
     return make_error(errc::not_found, "model '" + request.model + "' is not served");
-  if (request.prompt.empty() == request.prompt_token_ids.empty())
+  const int inputs =
+      !request.prompt.empty() + !request.prompt_token_ids.empty() + !request.messages.empty();
+  if (inputs != 1)
     return make_error(errc::invalid_argument,
-                      "exactly one of prompt and prompt_token_ids must be set");
+                      "exactly one of prompt, prompt_token_ids and messages must be set");
   if (request.sampling.max_tokens == 0)
     return make_error(errc::invalid_argument, "max_tokens must be at least 1");
   return {};
@@ -82,8 +89,8 @@ hash256 mock_model::weights_hash() {
 result<uint32_t> mock_model::prompt_tokens(const generation_request& request) {
   if (auto s = check_request(request); !s)
     return s.error();
-  const size_t count =
-      request.prompt.empty() ? request.prompt_token_ids.size() : count_words(request.prompt);
+  const size_t count = request.prompt_token_ids.empty() ? count_words(prompt_text(request))
+                                                        : request.prompt_token_ids.size();
   if (count > max_context)
     return make_error(errc::limit_exceeded, "prompt has " + std::to_string(count) +
                                                 " tokens, the context holds " +

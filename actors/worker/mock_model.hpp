@@ -5,11 +5,13 @@
 // The function (mock_model::generate):
 //  - Model: only mock_model_id ("mock-model"); any other id is errc::not_found.
 //    weights_hash = keccak256("mock-model"), max_context 4096, quantization "none".
-//  - Input bytes P: the prompt's bytes; with prompt_token_ids, be32 of each id in order. Exactly
-//    one of prompt and prompt_token_ids must be non-empty, and max_tokens ≥ 1, else
-//    errc::invalid_argument.
-//  - prompt_tokens: the number of words of the prompt (maximal runs of bytes other than space,
-//    \t, \n, \v, \f, \r), or the number of prompt_token_ids. Over 4096: errc::limit_exceeded.
+//  - Prompt text: the prompt, or for chat messages plain_chat_prompt(messages) (chat_prompt.hpp).
+//  - Input bytes P: the prompt text's bytes; with prompt_token_ids, be32 of each id in order.
+//    Exactly one of prompt, prompt_token_ids and messages must be non-empty, and max_tokens ≥ 1,
+//    else errc::invalid_argument.
+//  - prompt_tokens: the number of words of the prompt text (maximal runs of bytes other than
+//    space, \t, \n, \v, \f, \r), or the number of prompt_token_ids. Over 4096:
+//    errc::limit_exceeded.
 //  - Seed S: sampling.seed, or 0 when temperature == 0 (greedy ignores the seed).
 //    temperature, top_p and top_k have no other effect.
 //  - Candidate i (i = 0, 1, …): d = keccak256(P ‖ be64(S) ‖ be32(i)). Its word is 4 lower-case

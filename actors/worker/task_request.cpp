@@ -8,6 +8,20 @@
 
 namespace agora::actors {
 
+namespace {
+
+std::string role_name(wire::ChatRole role) {
+  switch (role) {
+  case wire::ChatRole::System: return "system";
+  case wire::ChatRole::User: return "user";
+  case wire::ChatRole::Assistant: return "assistant";
+  case wire::ChatRole::Tool: return "tool";
+  }
+  return "role " + std::to_string(static_cast<int>(role));  // a newer peer's role: kept visible
+}
+
+}  // namespace
+
 generation_request generation_request_of(const wire::TaskRequest& request) {
   AGORA_ASSERT(request.sampling() != nullptr);  // wire::open checked the field is present
   generation_request out;
@@ -16,6 +30,10 @@ generation_request generation_request_of(const wire::TaskRequest& request) {
   if (request.prompt_token_ids() != nullptr)
     out.prompt_token_ids.assign(request.prompt_token_ids()->begin(),
                                 request.prompt_token_ids()->end());
+  if (request.messages() != nullptr)
+    for (const wire::ChatMessage* m : *request.messages())
+      out.messages.push_back(
+          chat_message{role_name(m->role()), std::string(wire::view(m->content()))});
   const wire::SamplingParams& s = *request.sampling();
   out.sampling.max_tokens = s.max_tokens();
   out.sampling.temperature = s.temperature();

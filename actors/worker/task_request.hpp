@@ -8,8 +8,8 @@
 
 namespace agora::actors {
 
-/// The generation `request` asks for, with id 0. Chat messages are not mapped (the engines
-/// serve Completion tasks): such a request has an empty prompt, which an engine refuses.
+/// The generation `request` asks for, with id 0: its prompt, prompt token ids or chat messages
+/// (roles by name), model and sampling.
 /// REQUIRES: request passed wire::open (its sampling is present).
 generation_request generation_request_of(const wire::TaskRequest& request);
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "actors/worker/chat_prompt.hpp"
 #include "core/keccak.hpp"
 
 namespace agora::actors {
@@ -140,6 +141,23 @@ TEST(mock_model_test, refuses_bad_requests) {
   for (uint32_t i = 0; i <= mock_model::max_context; ++i)
     long_prompt += "w ";
   EXPECT_EQ(model.generate(text_request(long_prompt, 4, 0)).error().code, errc::limit_exceeded);
+}
+
+TEST(mock_model_test, chat_messages_run_as_their_plain_template_prompt) {
+  mock_model model;
+  auto chat = text_request("", 4, 3);
+  chat.messages = {{"system", "be brief"}, {"user", "hello there"}};
+  const std::string rendered = "system: be brief\nuser: hello there\nassistant:";
+  EXPECT_EQ(plain_chat_prompt(chat.messages), rendered);
+  auto from_chat = model.generate(chat);
+  auto from_text = model.generate(text_request(rendered, 4, 3));
+  ASSERT_TRUE(from_chat) << from_chat.error().to_string();
+  ASSERT_TRUE(from_text);
+  EXPECT_EQ(from_chat->text, from_text->text);
+  EXPECT_EQ(from_chat->prompt_tokens,
+            7u);  // "system:" "be" "brief" "user:" "hello" "there" "assistant:"
+  chat.prompt = "and a prompt";
+  EXPECT_EQ(model.generate(chat).error().code, errc::invalid_argument);
 }
 
 TEST(mock_model_test, advertises_its_model_and_weights_hash) {
