@@ -85,8 +85,14 @@ class engine {
   virtual std::vector<model_info> models() const = 0;
   virtual engine_identity identity() const = 0;
   /// Runs one request to the end. Errors: not_found (unknown model), invalid_argument (a request
-  /// the engine cannot run), limit_exceeded (over the model's context).
+  /// the engine cannot run), limit_exceeded (over the model's context), io_error (a backend
+  /// that could not be reached).
   virtual result<generation> generate(const generation_request& request) = 0;
+  /// True when generate takes real time (a GPU, the CPU engine, a remote server): the worker
+  /// then runs it on its own thread (engine_thread.hpp) so no actor ever waits for it. An
+  /// engine that answers at once (mock-model) runs inline, which keeps the simulation on its
+  /// single thread.
+  virtual bool blocks() const { return false; }
 };
 
 // ------------------------------------------------------------------------------------------------

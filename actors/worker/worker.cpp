@@ -20,16 +20,11 @@ void send_after(worker_pointer self, const Handle& target, caf::timespan delay, 
     self->delayed_send(target, delay, std::forward<Ts>(message)...);
 }
 
-/// Starts the next waiting request, if any and none runs: runs the engine, schedules each chunk
-/// at its token's virtual finish time and the finish message after the last token.
-void start_next(worker_pointer self) {
+/// The running request's output is in st.output: schedules each chunk at its token's virtual
+/// finish time and the finish message after the last token.
+void stream_output(worker_pointer self, uint64_t run) {
   auto& st = self->state;
-  if (st.running || st.waiting.empty())
-    return;
-  st.running = std::move(st.waiting.front());
-  st.waiting.pop_front();
-  st.output = st.backend->generate(st.running->request);
-  const uint64_t run = ++st.runs;
+  AGORA_ASSERT(st.running.has_value());
   caf::timespan elapsed{0};
   if (st.output) {
     for (const generation_chunk& chunk : st.output->chunks) {
@@ -39,6 +34,44 @@ void start_next(worker_pointer self) {
     }
   }
   send_after(self, caf::actor_cast<worker_actor>(self), elapsed, finish_atom_v, run);
+}
+
+/// Runs the request on the engine thread; the outcome comes back as (ran, run, …).
+void run_on_thread(worker_pointer self, uint64_t run) {
+  auto& st = self->state;
+  AGORA_ASSERT(st.thread != nullptr);
+  st.thread->post([backend = st.backend, request = st.running->request, run,
+                   worker = caf::actor_cast<worker_actor>(self)] {
+    auto out = backend->generate(request);
+    if (out)
+      caf::anon_send(worker, ran_atom_v, run, std::move(*out));
+    else
+      caf::anon_send(worker, ran_atom_v, run, to_caf_error(out.error()));
+  });
+}
+
+/// Starts the next waiting request, if any and none runs: inline for an engine that answers at
+/// once, else on the engine thread.
+void start_next(worker_pointer self) {
+  auto& st = self->state;
+  if (st.running || st.waiting.empty())
+    return;
+  st.running = std::move(st.waiting.front());
+  st.waiting.pop_front();
+  const uint64_t run = ++st.runs;
+  if (st.thread != nullptr)
+    return run_on_thread(self, run);
+  st.output = st.backend->generate(st.running->request);
+  stream_output(self, run);
+}
+
+/// A blocking engine finished run `run`.
+void ran(worker_pointer self, uint64_t run, result<generation> output) {
+  auto& st = self->state;
+  AGORA_ASSERT(st.running.has_value());
+  AGORA_ASSERT(run == st.runs);
+  st.output = std::move(output);
+  stream_output(self, run);
 }
 
 /// The running request's time is over: reply, then start the next one.
@@ -61,6 +94,8 @@ worker_actor::behavior_type worker(worker_pointer self, std::shared_ptr<engine> 
   AGORA_ASSERT(backend != nullptr);
   self->state.backend = std::move(backend);
   self->state.options = options;
+  if (self->state.backend->blocks())
+    self->state.thread = std::make_unique<engine_thread>();
   return {
       [self](generate_atom, generation_request& request,
              chunk_sink& sink) -> caf::result<generation> {
@@ -80,6 +115,8 @@ worker_actor::behavior_type worker(worker_pointer self, std::shared_ptr<engine> 
                                static_cast<uint32_t>(st.running ? 1 : 0));
       },
       [self](finish_atom, uint64_t run) { finish(self, run); },
+      [self](ran_atom, uint64_t run, generation& g) { ran(self, run, std::move(g)); },
+      [self](ran_atom, uint64_t run, const caf::error& e) { ran(self, run, from_caf_error(e)); },
   };
 }
 
