@@ -13,7 +13,9 @@
 #include "core/assert.hpp"
 #include "schemas/envelope.hpp"
 #include "sim/ledger_watch.hpp"
+#include "sim/link.hpp"
 #include "sim/lying_engine.hpp"
+#include "sim/taps.hpp"
 #include "sim/trace.hpp"
 
 namespace agora::sim {
@@ -24,189 +26,6 @@ using actors::from_caf_error;
 using wire::frame;
 
 namespace {
-
-using audit_atom = caf::atom_constant<caf::atom("audit")>;
-
-/// What the observers share. Single-threaded: the world runs one message at a time.
-struct market_state {
-  actors::wall_clock_map clock;
-  trace events;
-  ledger_watch watch;
-  std::map<address, std::string> names;
-  bool TEST_settle_twice = false;  // run_options::TEST_settle_twice
-  uint64_t submitted = 0;
-  uint64_t disputes = 0;
-  std::vector<escrow::account_key> audited_keys;  // of the last complete audit
-  std::vector<int64_t> audited;
-
-  void log(caf::local_actor* self, const std::string& what) {
-    events.add(self->clock().now() - clock.t0, what);
-  }
-  std::string name_of(const address& a) const {
-    auto it = names.find(a);
-    return it == names.end() ? a.to_string().substr(0, 10) : it->second;
-  }
-};
-
-std::string short_id(const wire::id128& id) {
-  return to_hex(byte_view(id.data(), 4));
-}
-
-// -------------------------------------------------------------------------------------------------
-// The escrow tap: every request of the relay and the renters passes it.
-
-/// Describes an escrow request for the trace and tells the watch about holds and bonds before
-/// the escrow executes them. Sets *finishes to the hold a Settle or Refund finishes.
-std::string on_escrow_request(market_state& m, const wire::opened_envelope& e,
-                              std::optional<std::pair<wire::id128, bool>>* finishes) {
-  std::string text = wire::kind_name(e.kind()) + " by " + m.name_of(e.signer());
-  switch (e.kind()) {
-  case wire::message_kind::Hold: {
-    const auto* h = e.as<wire::Hold>();
-    const wire::id128 id = wire::from_wire(*h->hold_id());
-    m.watch.on_hold_requested(wire::from_wire(*h->renter()), id);
-    return text + " hold " + short_id(id) + " " + std::to_string(h->amount_micros());
-  }
-  case wire::message_kind::Settle: {
-    const wire::id128 id = wire::from_wire(*e.as<wire::Settle>()->hold_id());
-    *finishes = std::pair{id, true};
-    return text + " hold " + short_id(id);
-  }
-  case wire::message_kind::Refund: {
-    const wire::id128 id = wire::from_wire(*e.as<wire::Refund>()->hold_id());
-    *finishes = std::pair{id, false};
-    return text + " hold " + short_id(id);
-  }
-  case wire::message_kind::Dispute: {
-    const auto* d = e.as<wire::Dispute>();
-    m.watch.on_dispute_requested(wire::from_wire(*d->renter()), wire::from_wire(*d->dispute_id()));
-    ++m.disputes;
-    return text + " against " + m.name_of(wire::from_wire(*d->provider()));
-  }
-  case wire::message_kind::Slash: {
-    const auto* s = e.as<wire::Slash>();
-    return text + " " + m.name_of(wire::from_wire(*s->provider())) + " " +
-           wire::EnumNameSlashReason(s->reason());
-  }
-  default: return text;
-  }
-}
-
-/// TEST_settle_twice: sends the escrow a Settle it was just sent again; the watch sees the
-/// answer like any other (an executed second settlement is a violation).
-void replay_settle(actors::escrow_inbox::pointer self, const actors::escrow_inbox& target,
-                   market_state* m, const frame& f, const std::string& what,
-                   const wire::id128& hold_id) {
-  self->request(target, caf::infinite, f)
-      .then(
-          [self, m, what, hold_id](const escrow_receipt& r) {
-            m->watch.on_hold_finished(hold_id, true, r);
-            m->log(self, "escrow -> replayed " + what + ": seq " + std::to_string(r.sequence) +
-                             (r.duplicate ? " (duplicate)" : ""));
-          },
-          [self, m, what](const caf::error& e) {
-            m->log(self, "escrow -> replayed " + what + ": refused: " + from_caf_error(e).message);
-          });
-}
-
-actors::escrow_inbox::behavior_type escrow_tap(actors::escrow_inbox::pointer self,
-                                               actors::escrow_inbox target, market_state* m) {
-  return {[self, target, m](const frame& f) -> caf::result<escrow_receipt> {
-    auto opened = wire::open(f.data);
-    std::optional<std::pair<wire::id128, bool>> finishes;
-    const std::string what = opened ? on_escrow_request(*m, *opened, &finishes)
-                                    : wire::kind_name(f.kind) + " that does not open";
-    m->log(self, "escrow <- " + what);
-    auto rp = self->make_response_promise<escrow_receipt>();
-    self->request(target, caf::infinite, f)
-        .then(
-            [self, m, what, finishes, rp](const escrow_receipt& r) mutable {
-              if (finishes)
-                m->watch.on_hold_finished(finishes->first, finishes->second, r);
-              m->log(self, "escrow -> " + what + ": seq " + std::to_string(r.sequence) +
-                               (r.duplicate ? " (duplicate)" : ""));
-              rp.deliver(r);
-            },
-            [self, m, what, rp](caf::error& e) mutable {
-              m->log(self, "escrow -> " + what + ": refused: " + from_caf_error(e).message);
-              rp.deliver(std::move(e));
-            });
-    if (m->TEST_settle_twice && finishes && finishes->second)
-      replay_settle(self, target, m, f, what, finishes->first);
-    return rp;
-  }};
-}
-
-// -------------------------------------------------------------------------------------------------
-// The arbiter tap: every Dispute the escrow sends and the Verdict that comes back.
-
-actors::arbiter_inbox::behavior_type arbiter_tap(actors::arbiter_inbox::pointer self,
-                                                 actors::arbiter_inbox target, market_state* m) {
-  return {[self, target, m](actors::arbitrate_atom, const frame& f) -> caf::result<frame> {
-    auto rp = self->make_response_promise<frame>();
-    self->request(target, caf::infinite, actors::arbitrate_atom_v, f)
-        .then(
-            [self, m, rp](const frame& verdict) mutable {
-              auto v = wire::open(verdict.data);
-              AGORA_ASSERT(v && v->kind() == wire::message_kind::Verdict);
-              const auto* p = v->as<wire::Verdict>();
-              m->log(self, std::string("arbiter: ") + wire::EnumNameVerdictOutcome(p->outcome()) +
-                               " for " + m->name_of(wire::from_wire(*p->provider())));
-              rp.deliver(verdict);
-            },
-            [self, m, rp](caf::error& e) mutable {
-              m->log(self, "arbiter: no verdict: " + from_caf_error(e).message);
-              rp.deliver(std::move(e));
-            });
-    return rp;
-  }};
-}
-
-// -------------------------------------------------------------------------------------------------
-// Provider links: everything between a provider and the relay passes its link, which drops every
-// frame, both ways, inside the provider's offline windows.
-
-using offline_atom = caf::atom_constant<caf::atom("offline")>;
-
-struct link_state {
-  std::string name;
-  caf::actor relay;
-  actors::frame_sink provider;  // the sender of the first frame that is not the relay's
-  bool offline = false;
-  uint64_t dropped = 0;
-};
-
-caf::behavior provider_link(caf::event_based_actor* self, std::shared_ptr<link_state> l,
-                            const std::vector<offline_window>& windows, market_state* m) {
-  for (const offline_window& w : windows) {
-    self->delayed_send(self, std::chrono::seconds(w.from_s), offline_atom::value, true);
-    self->delayed_send(self, std::chrono::seconds(w.to_s), offline_atom::value, false);
-  }
-  return {
-      [self, l](const frame& f) {
-        const bool from_relay =
-            self->current_sender() == caf::actor_cast<caf::strong_actor_ptr>(l->relay);
-        if (!from_relay)
-          l->provider = caf::actor_cast<actors::frame_sink>(self->current_sender());
-        if (l->offline) {
-          ++l->dropped;
-          return;
-        }
-        AGORA_ASSERT(l->provider != nullptr);  // the provider speaks first (Register)
-        if (from_relay)
-          self->send(l->provider, f);
-        else
-          self->send(l->relay, f);
-      },
-      [self, l, m](offline_atom, bool offline) {
-        AGORA_ASSERT(l->offline != offline);  // windows do not overlap
-        l->offline = offline;
-        m->log(self, l->name + (offline ? " goes offline"
-                                        : " is back online (" + std::to_string(l->dropped) +
-                                              " frames dropped so far)"));
-      },
-  };
-}
 
 // -------------------------------------------------------------------------------------------------
 // Workload drivers and the auditor
@@ -243,6 +62,35 @@ void schedule_next(caf::event_based_actor* self, const driver& d, market_state* 
     self->delayed_send(self, next, actors::tick_atom_v);
 }
 
+/// (rent, i): the driver's rental i is due: the renter asks for it; the grant schedules its
+/// early end when the scenario says so.
+void start_rental(caf::event_based_actor* self, const driver& d, size_t i, market_state* m) {
+  const rental_spec& r = d.spec.rentals[i];
+  actors::renter_rental ask;
+  ask.gpu_count = r.gpus;
+  ask.duration_s = static_cast<uint32_t>(r.duration_s);
+  ask.price_cap_per_gpu_hour_micros = r.price_cap_per_gpu_hour_micros;
+  const std::string who = d.name;
+  self->request(d.renter, caf::infinite, actors::rent_atom_v, ask)
+      .then(
+          [self, m, who, r](const frame& grant) {
+            auto g = wire::open(grant.data);
+            AGORA_ASSERT(g && g->kind() == wire::message_kind::SessionGrant);
+            const wire::SessionGrant* p = g->as<wire::SessionGrant>();
+            const wire::id128 session = wire::from_wire(*p->session_id());
+            m->log(self, who + " rents " + std::to_string(r.gpus) + " GPU(s) of " +
+                             m->name_of(wire::from_wire(*p->provider())) + " for " +
+                             std::to_string(r.duration_s) + " s, session " +
+                             to_hex(byte_view(session.data(), 4)));
+            if (r.end_after_s > 0)
+              self->delayed_send(self, std::chrono::seconds(r.end_after_s),
+                                 actors::end_session_atom_v, session);
+          },
+          [self, m, who](const caf::error& e) {
+            m->log(self, who + " could not rent: " + from_caf_error(e).message);
+          });
+}
+
 caf::behavior workload(caf::event_based_actor* self, std::shared_ptr<const driver> d,
                        market_state* m) {
   self->request(d->renter, caf::infinite, actors::deposit_atom_v, d->spec.deposit_micros)
@@ -254,55 +102,39 @@ caf::behavior workload(caf::event_based_actor* self, std::shared_ptr<const drive
           [self, d, m](const caf::error& e) {
             m->log(self, d->name + " could not deposit: " + from_caf_error(e).message);
           });
-  return {[self, d, m](actors::tick_atom) {
-    const actors::renter_task task = make_task(d->spec, *d->rng);
-    ++m->submitted;
-    self->request(d->renter, caf::infinite, actors::submit_atom_v, task)
-        .then([self, d, m, task](uint64_t n) {
-          m->log(self, d->name + " submits task " + std::to_string(n) + " \"" + task.prompt + "\"");
-        });
-    schedule_next(self, *d, m);
-  }};
+  for (size_t i = 0; i < d->spec.rentals.size(); ++i)
+    self->delayed_send(self, std::chrono::seconds(d->spec.rentals[i].at_s), actors::rent_atom_v,
+                       uint64_t{i});
+  return {
+      [self, d, m](actors::tick_atom) {
+        const actors::renter_task task = make_task(d->spec, *d->rng);
+        ++m->submitted;
+        self->request(d->renter, caf::infinite, actors::submit_atom_v, task)
+            .then([self, d, m, task](uint64_t n) {
+              m->log(self,
+                     d->name + " submits task " + std::to_string(n) + " \"" + task.prompt + "\"");
+            });
+        schedule_next(self, *d, m);
+      },
+      [self, d, m](actors::rent_atom, uint64_t i) { start_rental(self, *d, i, m); },
+      [self, d, m](actors::end_session_atom, const wire::id128& session) {
+        m->log(self, d->name + " ends session " + to_hex(byte_view(session.data(), 4)) + " early");
+        self->request(d->renter, caf::infinite, actors::end_session_atom_v, session)
+            .then([](const escrow_receipt&) {},
+                  [self, d, m](const caf::error& e) {
+                    m->log(self,
+                           d->name + " could not end its session: " + from_caf_error(e).message);
+                  });
+      },
+  };
 }
 
-struct audit_batch {
-  std::vector<escrow::account_key> keys;
-  std::vector<int64_t> balances;
-  size_t waiting = 0;
-};
-
-/// Reads every audited account in one batch: the requests reach the escrow's mailbox together
-/// and it drains its mailbox before anything else runs, so the balances are one snapshot.
-void start_audit(caf::event_based_actor* self, const actors::escrow_actor& escrow,
-                 market_state* m) {
-  auto batch = std::make_shared<audit_batch>();
-  batch->keys = m->watch.audit_keys();
-  batch->balances.assign(batch->keys.size(), 0);
-  batch->waiting = batch->keys.size();
-  for (size_t i = 0; i < batch->keys.size(); ++i) {
-    self->request(escrow, caf::infinite, actors::balance_atom_v,
-                  actors::balance_query::of(batch->keys[i]))
-        .then([self, m, batch, i](int64_t micros) {
-          batch->balances[i] = micros;
-          AGORA_ASSERT(batch->waiting > 0);
-          if (--batch->waiting > 0)
-            return;
-          const int64_t sum = m->watch.on_audit(batch->balances);
-          if (sum != 0 || batch->keys.size() != m->audited_keys.size())  // news only
-            m->log(self, "audit: " + std::to_string(batch->keys.size()) + " accounts sum to " +
-                             std::to_string(sum));
-          m->audited_keys = std::move(batch->keys);
-          m->audited = std::move(batch->balances);
-        });
-  }
-}
-
-/// (audit, again): audits now, and again audit_interval_s later if `again`.
-caf::behavior audit_loop(caf::event_based_actor* self, actors::escrow_actor escrow,
-                         market_state* m) {
+/// (audit, true) to the escrow tap every audit_interval_s: a full audit of every followed
+/// account, besides the incremental one behind each request.
+caf::behavior audit_loop(caf::event_based_actor* self, caf::actor tap) {
   self->delayed_send(self, std::chrono::seconds(audit_interval_s), audit_atom::value, true);
-  return {[self, escrow, m](audit_atom, bool again) {
-    start_audit(self, escrow, m);
+  return {[self, tap](audit_atom, bool again) {
+    self->send(tap, audit_atom::value, true);
     if (again)
       self->delayed_send(self, std::chrono::seconds(audit_interval_s), audit_atom::value, true);
   }};
@@ -318,6 +150,11 @@ struct role_keys {
   private_key arbiter;
 };
 
+/// (fault, index, starts): fault `index` of the scenario starts (true) or ends.
+using fault_atom = caf::atom_constant<caf::atom("fault")>;
+/// (restart): the escrow crashed mid-settlement restarts now.
+using restart_atom = caf::atom_constant<caf::atom("restart")>;
+
 /// One world and everything in it. The shared state is declared first so that it outlives the
 /// world (whose destructor stops the actors that point at it).
 struct market_world {
@@ -325,14 +162,28 @@ struct market_world {
   world w;
   role_keys keys;
   std::shared_ptr<storage::memory_env> memory = std::make_shared<storage::memory_env>();
-  actors::escrow_actor escrow;
-  actors::escrow_inbox tap;
-  caf::actor relay;
+  actors::escrow_options escrow_options;  // a restart opens the same store with them
+  std::optional<actors::relay_options> relay_options;
+  uint64_t relay_restarts = 0;
+  caf::actor tap;
+  caf::actor relay_front;
   caf::actor auditor;
-  std::vector<party_balances> parties;  // providers first, in scenario order, then renters
+  caf::actor fault_driver;
+  caf::timespan restart_after{0};         // of the armed mid-settlement crash
+  std::vector<caf::actor> links;          // per provider, in scenario order
+  std::map<std::string, size_t> link_of;  // provider name → index
+  std::vector<party_balances> parties;    // providers first, in scenario order, then renters
   std::vector<std::string> options;
 
   market_world(const scenario& s, uint64_t seed);
+  /// Stops the actors while everything they point at (links, options, this) still exists.
+  ~market_world() { w.stop(); }
+  market_world(const market_world&) = delete;
+  market_world& operator=(const market_world&) = delete;
+
+  void fault(const fault_spec& f, bool starts);
+  void crash_escrow();
+  void restart_escrow();
 
  private:
   private_key key(std::string_view label, uint64_t index) {
@@ -340,9 +191,14 @@ struct market_world {
   }
   void add_party(const std::string& name, bool provider, const address& a, int64_t stake);
   void spawn_core();
+  void start_escrow();
+  void start_relay();
   frame funding(const private_key& k, int64_t micros, bool stake, uint64_t n);
-  void add_provider(const provider_spec& p, uint64_t n);
+  caf::actor add_link(const provider_spec& p, const network_spec& net, uint64_t n,
+                      const address& who);
+  void add_provider(const provider_spec& p, const network_spec& net, uint64_t n);
   void add_renter(const renter_spec& r, uint64_t n, caf::timespan until);
+  void schedule_faults(const scenario& s);
 };
 
 void market_world::add_party(const std::string& name, bool provider, const address& a,
@@ -352,6 +208,23 @@ void market_world::add_party(const std::string& name, bool provider, const addre
   parties.push_back(party_balances{name, provider, a, 0, 0, 0, stake});
 }
 
+/// Spawns the escrow over its store (a restart rebuilds from what the store holds).
+void market_world::start_escrow() {
+  AGORA_ASSERT(m.escrow == nullptr);
+  auto e = actors::spawn_escrow(w.system(), escrow_options);
+  AGORA_ASSERT(e.ok());  // an in-memory store always opens
+  m.escrow = caf::actor_cast<caf::actor>(*e);
+  w.keep(m.escrow);
+}
+
+/// Spawns the relay; a restart is a new relay with the same key and an empty registry.
+void market_world::start_relay() {
+  AGORA_ASSERT(m.relay == nullptr);
+  relay_options->rng = w.random("relay", relay_restarts);
+  m.relay = actors::spawn_relay(w.system(), *relay_options);
+  w.keep(m.relay);
+}
+
 void market_world::spawn_core() {
   m.names = {{keys.escrow.address(), "escrow"},
              {keys.relay.address(), "relay"},
@@ -359,7 +232,7 @@ void market_world::spawn_core() {
   auto arbiter = actors::spawn_arbiter(
       w.system(), {keys.arbiter, std::make_shared<actors::mock_model>(), w.clock()});
   auto arbiter_front = w.system().spawn(arbiter_tap, arbiter, &m);
-  actors::escrow_options o;
+  actors::escrow_options& o = escrow_options;
   o.store = {.path = "/escrow", .sync = false, .in_memory = true, .memory = memory};
   o.ledger.escrow = keys.escrow.address();
   o.ledger.protocol_fee_bps = 250;
@@ -367,19 +240,18 @@ void market_world::spawn_core() {
   o.trusted_arbiters = {keys.arbiter.address()};
   o.clock = w.clock();
   o.arbiter = arbiter_front;
-  auto e = actors::spawn_escrow(w.system(), std::move(o));
-  AGORA_ASSERT(e.ok());  // an in-memory store always opens
-  escrow = *e;
-  tap = w.system().spawn(escrow_tap, actors::escrow_inbox{escrow}, &m);
-  relay = caf::actor_cast<caf::actor>(actors::spawn_relay(
-      w.system(), actors::relay_options{keys.relay, tap, w.clock(), w.random("relay", 0)}));
-  auditor = w.system().spawn(audit_loop, escrow, &m);
-  w.keep(arbiter);
-  w.keep(arbiter_front);
-  w.keep(escrow);
-  w.keep(tap);
-  w.keep(relay);
-  w.keep(auditor);
+  start_escrow();
+  tap = w.system().spawn(escrow_tap, &m);
+  m.tap = tap;
+  relay_options.emplace(actors::relay_options{
+      keys.relay, caf::actor_cast<actors::escrow_inbox>(tap), w.clock(), nullptr});
+  start_relay();
+  relay_front = w.system().spawn(sim::relay_front, &m);
+  auditor = w.system().spawn(audit_loop, tap);
+  for (const caf::actor& a :
+       {caf::actor_cast<caf::actor>(arbiter), caf::actor_cast<caf::actor>(arbiter_front), tap,
+        relay_front, auditor})
+    w.keep(a);
   options.push_back("relay " + keys.relay.address().to_string() + " matcher seed " +
                     std::to_string(w.derive("relay", 0)));
 }
@@ -406,18 +278,42 @@ frame market_world::funding(const private_key& k, int64_t micros, bool stake, ui
   return {wire::message_kind::Deposit, wire::seal(m, k)};
 }
 
-void market_world::add_provider(const provider_spec& p, uint64_t n) {
+caf::actor market_world::add_link(const provider_spec& p, const network_spec& net, uint64_t n,
+                                  const address& who) {
+  market_state* ms = &m;
+  link_observer observer;
+  observer.log = [ms, this](const std::string& what) { ms->events.add(w.elapsed(), what); };
+  observer.on_fault = [ms, this, who] { ms->providers[who].last_link_fault = w.elapsed(); };
+  observer.on_down = [ms, this, who](bool down) {
+    provider_record& rec = ms->providers[who];
+    if (down) {
+      rec.down_since = w.elapsed();
+    } else {
+      rec.down_longest = std::max(rec.down_longest, w.elapsed() - rec.down_since);
+      rec.down_since = caf::timespan{-1};
+    }
+  };
+  link_config config{p.name, net, p.offline, p.fail_after_accept_permille};
+  const caf::actor link =
+      spawn_link(w.system(), std::move(config), caf::actor_cast<caf::actor>(m.relay),
+                 w.random("link", n), w.clock().t0, std::move(observer));
+  w.keep(link);
+  links.push_back(link);
+  link_of.emplace(p.name, n);
+  return link;
+}
+
+void market_world::add_provider(const provider_spec& p, const network_spec& net, uint64_t n) {
   const private_key k = key("key/provider", n);
   add_party(p.name, true, k.address(), p.stake_micros);
+  m.providers[k.address()].misbehaves = p.wrong_result_p > 0 || p.fail_after_accept_permille > 0;
   auto bank = w.system().spawn([this, k, p, n](caf::event_based_actor* self) {
     self->send(tap, funding(k, p.stake_micros, false, n));
     self->send(tap, funding(k, p.stake_micros, true, n));
   });
   w.keep(bank);
   w.run_ready();
-  auto l = std::make_shared<link_state>(link_state{p.name, relay, {}, false, 0});
-  const caf::actor link = w.system().spawn(provider_link, l, p.offline, &m);
-  w.keep(link);
+  const caf::actor link = add_link(p, net, n, k.address());
   std::shared_ptr<actors::engine> backend = std::make_shared<actors::mock_model>();
   if (p.wrong_result_p > 0)
     backend = std::make_shared<lying_engine>(static_cast<uint32_t>(p.wrong_result_p * 1000 + 0.5),
@@ -426,9 +322,12 @@ void market_world::add_provider(const provider_spec& p, uint64_t n) {
   gpu.name = "NVIDIA H100 80GB HBM3";
   gpu.vram_bytes = uint64_t{80} << 30;
   gpu.count = 1;
-  const storage::store_options store{
-      .path = "/provider-" + std::to_string(n), .sync = false, .in_memory = true, .memory = memory};
-  auto log = storage::store::open(store);
+  // Each provider has its own store, as on its own host: a reassigned task reaches a second
+  // provider under the same task id, which a shared log would take for a replay.
+  auto log = storage::store::open({.path = "/provider-" + std::to_string(n),
+                                   .sync = false,
+                                   .in_memory = true,
+                                   .memory = memory});
   AGORA_ASSERT(log.ok());
   actors::provider_options o{k,
                              keys.relay.address(),
@@ -447,14 +346,21 @@ void market_world::add_provider(const provider_spec& p, uint64_t n) {
   options.push_back(
       "provider " + p.name + " " + k.address().to_string() + " stake " +
       std::to_string(p.stake_micros) + " price " + std::to_string(p.price_per_million_micros) +
-      " wrong_result " + std::to_string(p.wrong_result_p) + " seeds " +
-      std::to_string(w.derive("provider", n)) + "/" + std::to_string(w.derive("lies", n)));
+      " wrong_result " + std::to_string(p.wrong_result_p) + " fail_after_accept_permille " +
+      std::to_string(p.fail_after_accept_permille) + " seeds " +
+      std::to_string(w.derive("provider", n)) + "/" + std::to_string(w.derive("lies", n)) + "/" +
+      std::to_string(w.derive("link", n)));
 }
 
 void market_world::add_renter(const renter_spec& r, uint64_t n, caf::timespan until) {
   const private_key k = key("key/renter", n);
   add_party(r.name, false, k.address(), 0);
-  actors::renter_options o{k, tap, relay, w.clock(), w.random("renter", n), r.spot_check_permille};
+  actors::renter_options o{k,
+                           caf::actor_cast<actors::escrow_inbox>(tap),
+                           relay_front,
+                           w.clock(),
+                           w.random("renter", n),
+                           r.spot_check_permille};
   const caf::actor renter = actors::spawn_renter(w.system(), std::move(o));
   w.keep(renter);
   auto d =
@@ -467,18 +373,134 @@ void market_world::add_renter(const renter_spec& r, uint64_t n, caf::timespan un
       std::to_string(w.derive("renter", n)) + "/" + std::to_string(w.derive("workload", n)));
 }
 
+// -------------------------------------------------------------------------------------------------
+// Faults with times
+
+void market_world::fault(const fault_spec& f, bool starts) {
+  const auto log = [this](const std::string& what) { m.events.add(w.elapsed(), what); };
+  switch (f.kind) {
+  case fault_kind::partition:
+    for (size_t i = 0; i < links.size(); ++i) {
+      const bool named = f.providers.empty() || std::find(f.providers.begin(), f.providers.end(),
+                                                          parties[i].name) != f.providers.end();
+      if (named)
+        caf::anon_send(links[i], partition_atom::value, starts);
+    }
+    return;
+  case fault_kind::relay_crash:
+    if (starts == (m.relay == nullptr))
+      return;  // overlapping crashes: the relay is already down, or already up again
+    if (starts) {
+      log("relay crashes (its registry and tasks are lost)");
+      caf::anon_send_exit(m.relay, caf::exit_reason::kill);
+      m.relay = nullptr;
+      for (const caf::actor& l : links)
+        caf::anon_send(l, relay_down_atom::value);
+      return;
+    }
+    ++relay_restarts;
+    start_relay();
+    log("relay restarts");
+    for (const caf::actor& l : links)
+      caf::anon_send(l, relay_up_atom::value, caf::actor_cast<caf::actor>(m.relay));
+    return;
+  case fault_kind::escrow_crash:
+    if (f.mid_settlement) {
+      if (!starts || m.escrow == nullptr)
+        return;  // armed until the next Settle, however late; the restart follows the crash
+      m.crash_armed = true;
+      restart_after = std::chrono::seconds(f.end_s - f.at_s);
+      log("escrow crash armed: it strikes after the next settlement executes");
+      return;
+    }
+    if (starts) {  // right after one last audit, whose balances the restart must show again
+      if (m.escrow != nullptr) {  // else overlapping crashes: it is down already
+        m.crash_after_audit = true;
+        caf::anon_send(tap, precrash_atom::value);
+      }
+      return;
+    }
+    m.crash_after_audit = false;  // a crash whose audit did not complete in time never comes
+    if (m.escrow == nullptr)
+      restart_escrow();
+    return;
+  }
+}
+
+void market_world::crash_escrow() {
+  AGORA_ASSERT(m.escrow != nullptr);
+  m.events.add(w.elapsed(), "escrow crashes (its memory is lost, its store stays)");
+  caf::anon_send_exit(m.escrow, caf::exit_reason::kill);
+  m.escrow = nullptr;
+  m.incremental_in_flight = false;  // the batch in flight fails
+}
+
+void market_world::restart_escrow() {
+  m.crash_after_audit = false;  // a crash that never came (its audit did not complete)
+  start_escrow();
+  m.restart_check = m.watch.tracking_touches();
+  m.events.add(w.elapsed(), "escrow restarts from its store");
+  caf::anon_send(tap, audit_atom::value, true);
+  for (const frame& f : m.resend)
+    caf::anon_send(tap, f);  // a retrying client: must be a duplicate now
+  m.resend.clear();
+}
+
+/// (fault, i, starts) at each fault's start and end, to a driver that calls fault().
+void market_world::schedule_faults(const scenario& s) {
+  if (s.faults.empty())
+    return;
+  std::vector<fault_spec> faults = s.faults;
+  auto driver = w.system().spawn([this, faults](caf::event_based_actor* self) -> caf::behavior {
+    for (size_t i = 0; i < faults.size(); ++i) {
+      self->delayed_send(self, std::chrono::seconds(faults[i].at_s), fault_atom::value, uint64_t{i},
+                         true);
+      self->delayed_send(self, std::chrono::seconds(faults[i].end_s), fault_atom::value,
+                         uint64_t{i}, false);
+    }
+    return {
+        [this, faults](fault_atom, uint64_t i, bool starts) { fault(faults[i], starts); },
+        [this](restart_atom) {
+          if (m.escrow == nullptr)
+            restart_escrow();
+        },
+    };
+  });
+  w.keep(driver);
+  fault_driver = driver;
+  m.crash_escrow = [this](bool restart_later) {
+    crash_escrow();
+    if (restart_later)  // a mid-settlement crash; a timed one restarts at its fault's end
+      caf::delayed_anon_send(fault_driver, restart_after, restart_atom::value);
+  };
+  for (const fault_spec& f : s.faults)
+    options.push_back(
+        std::string("fault ") + to_string(f.kind) + " " + std::to_string(f.at_s) + " s .. " +
+        std::to_string(f.end_s) + " s" +
+        (f.providers.empty() ? "" : " (" + std::to_string(f.providers.size()) + " providers)"));
+}
+
 market_world::market_world(const scenario& s, uint64_t seed)
     : w(seed), keys{key("key/escrow", 0), key("key/relay", 0), key("key/arbiter", 0)} {
   m.clock = w.clock();
   options.push_back("seed " + std::to_string(seed));
+  const network_spec& n = s.network;
+  options.push_back(std::string("network latency ") + to_string(n.latency) + " " +
+                    std::to_string(n.min_ms) + ".." + std::to_string(n.max_ms) + " ms mean " +
+                    std::to_string(n.mean_ms) + " ms, loss " + std::to_string(n.loss_permille) +
+                    "‰, duplicate " + std::to_string(n.duplicate_permille) + "‰, reorder " +
+                    std::to_string(n.reorder_permille) + "‰ (" + to_string(n.direction) +
+                    "), register timeout " + std::to_string(n.register_timeout_s) + " s");
   spawn_core();
   w.run_ready();
   for (size_t i = 0; i < s.providers.size(); ++i)
-    add_provider(s.providers[i], i);
+    add_provider(s.providers[i], s.network, i);
   const caf::timespan until = std::chrono::seconds(s.duration_s);
   for (size_t i = 0; i < s.renters.size(); ++i)
     add_renter(s.renters[i], i, until);
+  schedule_faults(s);
   AGORA_ASSERT(parties.size() == s.providers.size() + s.renters.size());
+  AGORA_ASSERT(links.size() == s.providers.size());
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -531,6 +553,9 @@ void check_expectations(const scenario& s, run_report& r) {
     r.expectations.push_back(
         {"money conserved", !broken && r.audits > 0, std::to_string(r.audits) + " audits"});
   }
+  if (e.holds_closed)
+    r.expectations.push_back({"every hold settled or refunded", r.open_holds == 0,
+                              std::to_string(r.open_holds) + " holds or bonds still open"});
   if (e.tasks_settled_min)
     r.expectations.push_back({"tasks settled >= " + std::to_string(*e.tasks_settled_min),
                               r.holds_settled >= *e.tasks_settled_min,
@@ -565,11 +590,21 @@ run_report run_scenario(const scenario& s, const run_options& options) {
   r.seed = options.seed.value_or(s.seed);
   market_world mw(s, r.seed);
   mw.m.TEST_settle_twice = options.TEST_settle_twice;
+  mw.m.TEST_replay_executes = options.TEST_replay_executes;
+  mw.m.TEST_phantom_micros = options.TEST_phantom_micros;
   const int64_t horizon_s = options.until_s.value_or(s.duration_s + drain_s);
+  // The invariants, after every event: the watch records a violation at the event that
+  // revealed it (an escrow answer, an audit's last balance), and the world stops there.
   r.stop = mw.w.run_until(std::chrono::seconds(horizon_s), options.events_max,
                           [&mw] { return mw.m.watch.violations().empty(); });
-  caf::anon_send(mw.auditor, audit_atom::value, false);  // the final balances
-  mw.w.run_ready();
+  r.stopped_at = mw.w.elapsed();
+  if (r.stop != stop_reason::stopped) {
+    caf::anon_send(mw.auditor, audit_atom::value, false);  // the final balances
+    mw.w.run_ready();
+  }
+  r.slashes = mw.m.slashes;
+  r.restart_compared = mw.m.restart_compared;
+  r.open_holds = mw.m.watch.open_accounts();
   fill_balances(mw, r);
   r.options = mw.options;
   r.events = mw.w.events();

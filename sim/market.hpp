@@ -23,13 +23,20 @@ struct run_options {
   /// Test hook: the escrow tap sends every Settle twice. The escrow must answer the second as a
   /// duplicate; if it executed it, the watch reports the hold settled twice.
   bool TEST_settle_twice = false;
+  /// Planted bug (with TEST_settle_twice): the replayed Settle's answer says it executed, as
+  /// from an escrow that pays twice. The watch must stop the world at that answer.
+  bool TEST_replay_executes = false;
+  /// Planted bug: once a hold was settled, the escrow's ProtocolFee reads this many micros more
+  /// than it holds (money from nothing). The audit behind that settlement must catch it.
+  int64_t TEST_phantom_micros = 0;
 };
 
 /// The workload stops at the scenario's duration; the world runs this much longer so the last
 /// tasks settle, unused holds expire and disputes are decided.
 inline constexpr int64_t drain_s = 30 * 60;
-/// How often the auditor checks that money is conserved (virtual time).
-inline constexpr int64_t audit_interval_s = 60;
+/// How often the auditor reads every followed account (virtual time); the escrow tap audits
+/// the accounts each request can touch right behind it besides.
+inline constexpr int64_t audit_interval_s = 600;
 
 struct party_balances {
   std::string name;
@@ -64,6 +71,10 @@ struct run_report {
   uint64_t holds_refunded = 0;
   uint64_t disputes = 0;
   uint64_t audits = 0;
+  uint64_t slashes = 0;
+  uint64_t restart_compared = 0;  // accounts a restarted escrow showed as before its crash
+  size_t open_holds = 0;          // executed holds and bonds not read as zero at the end
+  caf::timespan stopped_at{0};    // virtual time when the loop returned
   std::vector<std::string> violations;
   std::vector<expectation_result> expectations;
 

@@ -82,20 +82,26 @@ const json::object* object(const json::value* v, const std::string& path, proble
   return nullptr;
 }
 
-double behaviour_p(const json::value* v, const std::string& path, problems& p) {
+/// `behaviour`: "honest", {"wrong_result": p} or {"fail_after_accept": p}, 0 < p ≤ 1.
+void parse_behaviour(const json::value* v, const std::string& path, provider_spec& s, problems& p) {
   if (!v || (v->is_string() && v->as_string() == "honest"))
-    return 0.0;
+    return;
   const json::object* o = object(v, path, p);
-  const json::value* wrong = o ? o->if_contains("wrong_result") : nullptr;
-  if (o && o->size() == 1 && wrong && wrong->is_number()) {
-    const double q = wrong->to_number<double>();
-    if (q > 0.0 && q <= 1.0)
-      return q;
-    p.fail(path + ".wrong_result", "expected a probability in (0, 1]");
-    return 0.0;
+  if (!o || o->size() != 1) {
+    p.fail(path, "expected \"honest\", {\"wrong_result\": p} or {\"fail_after_accept\": p}");
+    return;
   }
-  p.fail(path, "expected \"honest\" or {\"wrong_result\": p}");
-  return 0.0;
+  const auto& [key, value] = *o->begin();
+  const bool wrong = key == "wrong_result";
+  if (!wrong && key != "fail_after_accept")
+    return p.fail(join(path, key), "unknown behaviour");
+  const double q = value.is_number() ? value.to_number<double>() : -1.0;
+  if (!(q > 0.0 && q <= 1.0))
+    return p.fail(join(path, key), "expected a probability in (0, 1]");
+  if (wrong)
+    s.wrong_result_p = q;
+  else
+    s.fail_after_accept_permille = static_cast<uint32_t>(q * 1000 + 0.5);
 }
 
 /// `offline`: [{"from": duration, "to": duration}, …], in time order, not overlapping.
@@ -148,15 +154,64 @@ provider_spec parse_provider(const json::object& o, const std::string& path, pro
       s.models.push_back(std::move(m));
     }
   }
-  s.wrong_result_p = behaviour_p(field(o, "behaviour", path, false, p), path + ".behaviour", p);
+  parse_behaviour(field(o, "behaviour", path, false, p), path + ".behaviour", s, p);
   s.offline = parse_offline(field(o, "offline", path, false, p), path + ".offline", p);
   return s;
+}
+
+/// An integer field in [min, max], or `fallback` when absent.
+int64_t bounded(const json::object& o, std::string_view key, const std::string& path, int64_t min,
+                int64_t max, int64_t fallback, problems& p) {
+  const std::string at = join(path, key);
+  const std::string what =
+      "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+  const auto v = integer(field(o, key, path, false, p), at, min, what.c_str(), p);
+  if (v && *v > max)
+    p.fail(at, "expected " + what);
+  return v && *v <= max ? *v : fallback;
+}
+
+/// A duration field of a fault ("at", "from", …): seconds, or 0 after recording an error.
+int64_t duration_field(const json::object& o, std::string_view key, const std::string& path,
+                       problems& p) {
+  const auto t = text(field(o, key, path, true, p), join(path, key), p);
+  if (!t)
+    return 0;
+  auto d = parse_duration_s(*t);
+  if (!d)
+    p.fail(join(path, key), d.error().message);
+  return d ? *d : 0;
+}
+
+/// `rentals`: [{"at", "duration", "end_after", "gpus", "price_cap_per_gpu_hour_micros"}].
+std::vector<rental_spec> parse_rentals(const json::value* v, const std::string& path, problems& p) {
+  std::vector<rental_spec> out;
+  const json::array* a = array(v, path, p);
+  for (size_t i = 0; a && i < a->size(); ++i) {
+    const std::string at = path + "[" + std::to_string(i) + "]";
+    const json::object* o = object(&(*a)[i], at, p);
+    if (!o)
+      continue;
+    check_keys(*o, at, {"at", "duration", "end_after", "gpus", "price_cap_per_gpu_hour_micros"}, p);
+    rental_spec r;
+    r.at_s = duration_field(*o, "at", at, p);
+    r.duration_s = duration_field(*o, "duration", at, p);
+    if (o->contains("end_after"))
+      r.end_after_s = duration_field(*o, "end_after", at, p);
+    r.gpus = static_cast<uint16_t>(bounded(*o, "gpus", at, 1, 16, 1, p));
+    r.price_cap_per_gpu_hour_micros =
+        bounded(*o, "price_cap_per_gpu_hour_micros", at, 1, INT64_MAX / 1'000'000, 3'000'000, p);
+    if (r.end_after_s >= r.duration_s && r.end_after_s > 0)
+      p.fail(join(at, "end_after"), "expected less than the duration (or leave it out)");
+    out.push_back(r);
+  }
+  return out;
 }
 
 renter_spec parse_renter(const json::object& o, const std::string& path, problems& p) {
   check_keys(o, path,
              {"name", "deposit_micros", "tasks_per_hour", "spot_check_permille", "max_tokens",
-              "price_cap_per_million_micros"},
+              "price_cap_per_million_micros", "rentals"},
              p);
   renter_spec s;
   s.name = text(field(o, "name", path, true, p), path + ".name", p).value_or("");
@@ -179,7 +234,96 @@ renter_spec parse_renter(const json::object& o, const std::string& path, problem
       integer(field(o, "price_cap_per_million_micros", path, false, p),
               path + ".price_cap_per_million_micros", 1, "a positive integer", p)
           .value_or(200'000'000);
+  s.rentals = parse_rentals(field(o, "rentals", path, false, p), path + ".rentals", p);
   return s;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Network and faults
+
+void parse_latency(const json::object& o, const std::string& path, network_spec& n, problems& p) {
+  check_keys(o, path, {"distribution", "min_ms", "max_ms", "mean_ms"}, p);
+  const std::string d =
+      text(field(o, "distribution", path, false, p), join(path, "distribution"), p)
+          .value_or("fixed");
+  if (d == "uniform")
+    n.latency = latency_distribution::uniform;
+  else if (d == "exponential")
+    n.latency = latency_distribution::exponential;
+  else if (d != "fixed")
+    p.fail(join(path, "distribution"), "expected \"fixed\", \"uniform\" or \"exponential\"");
+  constexpr int64_t ms_max = 3'600'000;
+  n.min_ms = bounded(o, "min_ms", path, 0, ms_max, 0, p);
+  n.max_ms = bounded(o, "max_ms", path, 0, ms_max, n.min_ms, p);
+  n.mean_ms = bounded(o, "mean_ms", path, 0, ms_max, 0, p);
+  if (n.max_ms < n.min_ms)
+    p.fail(join(path, "max_ms"), "expected max_ms >= min_ms");
+  if (n.latency == latency_distribution::exponential && n.mean_ms == 0)
+    p.fail(join(path, "mean_ms"), "expected a positive mean for an exponential distribution");
+}
+
+network_spec parse_network(const json::object& o, const std::string& path, problems& p) {
+  check_keys(o, path,
+             {"latency", "loss_permille", "duplicate_permille", "reorder_permille", "direction",
+              "register_timeout"},
+             p);
+  network_spec n;
+  if (const json::object* l = object(field(o, "latency", path, false, p), join(path, "latency"), p))
+    parse_latency(*l, join(path, "latency"), n, p);
+  n.loss_permille = static_cast<uint32_t>(bounded(o, "loss_permille", path, 0, 1000, 0, p));
+  n.duplicate_permille =
+      static_cast<uint32_t>(bounded(o, "duplicate_permille", path, 0, 1000, 0, p));
+  n.reorder_permille = static_cast<uint32_t>(bounded(o, "reorder_permille", path, 0, 1000, 0, p));
+  const std::string direction =
+      text(field(o, "direction", path, false, p), join(path, "direction"), p).value_or("both");
+  if (direction == "to_provider")
+    n.direction = fault_direction::to_provider;
+  else if (direction == "to_relay")
+    n.direction = fault_direction::to_relay;
+  else if (direction != "both")
+    p.fail(join(path, "direction"), "expected \"both\", \"to_provider\" or \"to_relay\"");
+  if (n.loss_permille == 1000)
+    p.fail(join(path, "loss_permille"), "expected less than 1000 (use a partition)");
+  if (const auto t =
+          text(field(o, "register_timeout", path, false, p), join(path, "register_timeout"), p)) {
+    auto d = parse_duration_s(*t);
+    if (d)
+      n.register_timeout_s = *d;
+    else
+      p.fail(join(path, "register_timeout"), d.error().message);
+  }
+  return n;
+}
+
+fault_spec parse_fault(const json::object& o, const std::string& path, problems& p) {
+  fault_spec f;
+  const std::string kind =
+      text(field(o, "kind", path, true, p), join(path, "kind"), p).value_or("");
+  if (kind == "partition") {
+    check_keys(o, path, {"kind", "from", "to", "providers"}, p);
+    f.at_s = duration_field(o, "from", path, p);
+    f.end_s = duration_field(o, "to", path, p);
+    const std::string at = join(path, "providers");
+    if (const json::array* a = array(field(o, "providers", path, false, p), at, p))
+      for (size_t i = 0; i < a->size(); ++i)
+        f.providers.push_back(text(&(*a)[i], at + "[" + std::to_string(i) + "]", p).value_or(""));
+  } else if (kind == "relay_crash" || kind == "escrow_crash") {
+    f.kind = kind == "relay_crash" ? fault_kind::relay_crash : fault_kind::escrow_crash;
+    check_keys(o, path, {"kind", "at", "restart_after", "mid_settlement"}, p);
+    f.at_s = duration_field(o, "at", path, p);
+    if (const json::value* v = field(o, "mid_settlement", path, false, p)) {
+      if (v->is_bool() && f.kind == fault_kind::escrow_crash)
+        f.mid_settlement = v->as_bool();
+      else
+        p.fail(join(path, "mid_settlement"), "expected true or false (escrow_crash only)");
+    }
+    f.end_s = f.at_s + duration_field(o, "restart_after", path, p);
+  } else if (!kind.empty()) {
+    p.fail(join(path, "kind"), "expected \"partition\", \"relay_crash\" or \"escrow_crash\"");
+  }
+  if (f.end_s <= f.at_s && !kind.empty())
+    p.fail(path, "expected the fault to end after it starts");
+  return f;
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -205,8 +349,15 @@ balance_bound parse_bound(const json::object& o, const std::string& path, proble
 }
 
 expectations parse_expectations(const json::object& o, const std::string& path, problems& p) {
-  check_keys(o, path, {"money_conserved", "tasks_settled_min", "slashed", "balances"}, p);
+  check_keys(o, path,
+             {"money_conserved", "tasks_settled_min", "holds_closed", "slashed", "balances"}, p);
   expectations e;
+  if (const json::value* v = field(o, "holds_closed", path, false, p)) {
+    if (v->is_bool())
+      e.holds_closed = v->as_bool();
+    else
+      p.fail(path + ".holds_closed", "expected true or false");
+  }
   if (const json::value* v = field(o, "money_conserved", path, false, p)) {
     if (v->is_bool())
       e.money_conserved = v->as_bool();
@@ -266,6 +417,11 @@ void check_names(const scenario& s, problems& p) {
   for (const slash_expectation& e : s.expect.slashed)
     if (!providers.contains(e.provider))
       p.fail("expectations.slashed." + e.provider, "no provider has this name");
+  for (size_t i = 0; i < s.faults.size(); ++i)
+    for (size_t j = 0; j < s.faults[i].providers.size(); ++j)
+      if (!providers.contains(s.faults[i].providers[j]))
+        p.fail("faults[" + std::to_string(i) + "].providers[" + std::to_string(j) + "]",
+               "no provider has this name");
   for (size_t i = 0; i < s.expect.balances.size(); ++i) {
     const std::string& party = s.expect.balances[i].party;
     if (!providers.contains(party) && !renters.contains(party))
@@ -275,7 +431,8 @@ void check_names(const scenario& s, problems& p) {
 
 void parse_header(const json::object& root, scenario& s, problems& p) {
   check_keys(root, "",
-             {"name", "description", "seed", "duration", "providers", "renters", "expectations"},
+             {"name", "description", "seed", "duration", "providers", "renters", "network",
+              "faults", "expectations"},
              p);
   s.name = text(field(root, "name", "", true, p), "name", p).value_or("");
   s.description = text(field(root, "description", "", false, p), "description", p).value_or("");
@@ -327,6 +484,14 @@ result<scenario> parse_scenario(std::string_view text) {
   parse_header(o, s, p);
   s.providers = parse_list<provider_spec>(o, "providers", parse_provider, p);
   s.renters = parse_list<renter_spec>(o, "renters", parse_renter, p);
+  if (const json::object* n = object(field(o, "network", "", false, p), "network", p))
+    s.network = parse_network(*n, "network", p);
+  if (const json::array* a = array(field(o, "faults", "", false, p), "faults", p))
+    for (size_t i = 0; i < a->size(); ++i) {
+      const std::string at = "faults[" + std::to_string(i) + "]";
+      if (const json::object* f = object(&(*a)[i], at, p))
+        s.faults.push_back(parse_fault(*f, at, p));
+    }
   if (const json::object* e = object(field(o, "expectations", "", false, p), "expectations", p))
     s.expect = parse_expectations(*e, "expectations", p);
   check_names(s, p);
@@ -347,6 +512,33 @@ result<scenario> load_scenario(const std::string& path) {
   if (!s)
     return make_error(s.error().code, path + ": " + s.error().message);
   return s;
+}
+
+const char* to_string(fault_kind kind) {
+  switch (kind) {
+  case fault_kind::partition: return "partition";
+  case fault_kind::relay_crash: return "relay_crash";
+  case fault_kind::escrow_crash: return "escrow_crash";
+  }
+  return "?";
+}
+
+const char* to_string(latency_distribution d) {
+  switch (d) {
+  case latency_distribution::fixed: return "fixed";
+  case latency_distribution::uniform: return "uniform";
+  case latency_distribution::exponential: return "exponential";
+  }
+  return "?";
+}
+
+const char* to_string(fault_direction d) {
+  switch (d) {
+  case fault_direction::both: return "both";
+  case fault_direction::to_provider: return "to_provider";
+  case fault_direction::to_relay: return "to_relay";
+  }
+  return "?";
 }
 
 const char* to_string(account_name account) {

@@ -27,7 +27,56 @@ struct provider_spec {
   int64_t price_per_million_micros = 0;
   std::vector<std::string> models;
   double wrong_result_p = 0.0;  // behaviour: 0 honest; else wrong output with this probability
+  /// behaviour fail_after_accept: the share (permille) of assignments the provider runs but
+  /// never reports (its chunks, result and proof vanish): the relay sees a silent provider.
+  uint32_t fail_after_accept_permille = 0;
   std::vector<offline_window> offline;  // in time order, not overlapping
+};
+
+/// Which direction of a link loses, duplicates and reorders frames (latency applies to both).
+enum class fault_direction { both, to_provider, to_relay };
+
+/// How long a frame takes over a provider↔relay link, drawn per frame from the link's rng.
+enum class latency_distribution { fixed, uniform, exponential };
+
+/// The simulated provider↔relay links (scenario field `network`): every frame, each way, is
+/// lost, duplicated or delayed independently. Without reordering a direction stays FIFO (a
+/// WebSocket is), with it a frame may take up to twice max_ms longer and overtake others.
+struct network_spec {
+  latency_distribution latency = latency_distribution::fixed;
+  int64_t min_ms = 0;   // fixed: the latency; uniform: the low end; exponential: the floor
+  int64_t max_ms = 0;   // uniform: the high end; exponential: the cap (≥ min_ms)
+  int64_t mean_ms = 0;  // exponential: mean of the part above min_ms
+  uint32_t loss_permille = 0;
+  uint32_t duplicate_permille = 0;
+  uint32_t reorder_permille = 0;
+  fault_direction direction = fault_direction::both;
+  /// A Register that no Registered answers within this long makes the link reconnect (as the
+  /// live WebSocket link does when a handshake times out).
+  int64_t register_timeout_s = 60;
+};
+
+/// A fault at a time (scenario field `faults`).
+enum class fault_kind { partition, relay_crash, escrow_crash };
+
+struct fault_spec {
+  fault_kind kind = fault_kind::partition;
+  int64_t at_s = 0;                    // partition: start; crash: when the actor dies
+  int64_t end_s = 0;                   // partition: heal; crash: restart (> at_s)
+  std::vector<std::string> providers;  // partition: who is cut off (empty: every provider)
+  /// escrow_crash: armed at at_s, the crash strikes right after the escrow executed the next
+  /// Settle (however late) and before its answer left; the restart comes end_s − at_s after
+  /// the crash, and the Settle is sent again (as a retrying client would).
+  bool mid_settlement = false;
+};
+
+/// A GPU rental a renter starts at a time (renter field `rentals`).
+struct rental_spec {
+  int64_t at_s = 0;         // when the renter asks for the session
+  int64_t duration_s = 0;   // the session it asks for (and prepays)
+  int64_t end_after_s = 0;  // ends it this long after the grant; 0: runs to its end
+  uint16_t gpus = 1;
+  int64_t price_cap_per_gpu_hour_micros = 3'000'000;
 };
 
 struct renter_spec {
@@ -37,6 +86,7 @@ struct renter_spec {
   uint32_t spot_check_permille = 0;
   uint32_t max_tokens = 8;
   int64_t price_cap_per_million_micros = 200'000'000;
+  std::vector<rental_spec> rentals;
 };
 
 /// Which of a party's escrow accounts a balance bound reads.
@@ -57,6 +107,8 @@ struct slash_expectation {
 struct expectations {
   bool money_conserved = true;
   std::optional<uint64_t> tasks_settled_min;
+  /// Every hold requested was settled or refunded by the end (the world is quiet then).
+  bool holds_closed = false;
   std::vector<slash_expectation> slashed;
   std::vector<balance_bound> balances;
 };
@@ -68,6 +120,8 @@ struct scenario {
   int64_t duration_s = 0;  // virtual seconds the workload runs
   std::vector<provider_spec> providers;
   std::vector<renter_spec> renters;
+  network_spec network;
+  std::vector<fault_spec> faults;  // in any order
   expectations expect;
 };
 
@@ -82,5 +136,8 @@ result<scenario> load_scenario(const std::string& path);
 result<int64_t> parse_duration_s(std::string_view text);
 
 const char* to_string(account_name account);
+const char* to_string(fault_kind kind);
+const char* to_string(latency_distribution d);
+const char* to_string(fault_direction d);
 
 }  // namespace agora::sim

@@ -56,8 +56,13 @@ world::world(uint64_t seed)
 }
 
 world::~world() {
+  stop();
+}
+
+void world::stop() {
   for (const caf::actor& a : kept_)
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  kept_.clear();
   sched_.run();
 }
 

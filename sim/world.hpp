@@ -62,6 +62,9 @@ class world {
                         const std::function<bool()>& after_event);
   /// Runs every ready message without moving the clock (queries at the end of a run).
   void run_ready();
+  /// Stops every kept actor and runs until they are gone (the destructor does it too; call it
+  /// first when the actors point at things that die before the world).
+  void stop();
 
  private:
   static caf::actor_system_config& prepare(caf::actor_system_config& cfg);

@@ -67,7 +67,8 @@ provider_actor::behavior_type provider(provider_pointer self, provider_options o
   st.identity = options.backend->identity();
   st.worker = self->spawn<caf::linked>(worker, options.backend, options.worker);
   st.options = std::move(options);
-  send_register(self);
+  if (st.options->register_at_start)
+    send_register(self);
   return {
       [self](const wire::frame& f) { on_frame(self, f); },
       [self](chunk_atom, const generation_chunk& c) { on_chunk(self, c); },

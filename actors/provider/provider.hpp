@@ -88,10 +88,14 @@ struct provider_options {
   int64_t price_per_gpu_hour_micros = 0;
   uint32_t max_concurrency = 1;                          // 1–4096
   caf::timespan usage_period{std::chrono::seconds(60)};  // between a rental's UsageReports
+  /// Send Register at once. Off when a connection will say when to register (a provider_link
+  /// sends (reconnect) after each handshake): then the first Register waits for it.
+  bool register_at_start = true;
 };
 
-/// Spawns a provider; it spawns its worker (linked), sends Register at once and heartbeats at
-/// the interval Registered names. REQUIRES: rng, log (open) and backend not null, relay valid.
+/// Spawns a provider; it spawns its worker (linked), sends Register at once (unless
+/// register_at_start is off) and heartbeats at the interval Registered names. REQUIRES: rng, log
+/// (open) and backend not null, relay valid.
 provider_actor spawn_provider(caf::actor_system& sys, provider_options options);
 
 }  // namespace agora::actors

@@ -285,7 +285,9 @@ status registry::task_finished(const address& provider, const task_outcome& outc
   if (!slot)
     return make_error(errc::not_found, "provider " + provider.to_string() + " is not registered");
   provider_record& record = records_[*slot];
-  AGORA_ASSERT(record.in_flight > 0);
+  if (record.in_flight == 0)  // the relay's bookkeeping went wrong: refuse, never count below 0
+    return make_error(errc::invalid_argument,
+                      "provider " + provider.to_string() + " has no task in flight");
   record.in_flight--;
   record_outcome(record, outcome);
   refresh(*slot);

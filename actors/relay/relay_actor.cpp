@@ -113,11 +113,37 @@ void on_tick(relay_pointer self) {
   check_downtime(self, changes, now);
   check_deadlines(self);
   check_rentals(self);
+  retry_escrow_reports(self);
   // Providers the registry removed (deregistered) need neither a handle nor an episode.
   const auto gone = [&st](const auto& entry) { return st.registry->find(entry.first) == nullptr; };
   std::erase_if(st.providers, gone);
   std::erase_if(st.offline, gone);
   self->delayed_send(self, st.options->tick_interval, tick_atom_v);
+}
+
+/// What the status query reports of one provider's record.
+relay_provider_status provider_status_of(const relay::registry& registry,
+                                         const relay::provider_record& r, wall_time now) {
+  relay_provider_status out{r.provider.to_string(),
+                            registry.liveness_of(r, now),
+                            r.draining,
+                            r.in_flight,
+                            r.jobs_completed,
+                            r.jobs_failed,
+                            r.session_id};
+  for (size_t i = 0; i < r.models.size(); ++i) {
+    const relay::model_offer& m = r.models[i];
+    const bool ready = (r.models_ready >> i & 1u) != 0;
+    out.models.push_back({m.id, m.max_context, m.quantization, ready});
+  }
+  for (const relay::gpu_info& g : r.gpus)
+    out.gpus.push_back({g.name, g.vram_bytes, g.count});
+  out.region = r.region;
+  out.price_per_million_tokens_micros = r.price_per_million_tokens.micros();
+  out.price_per_gpu_hour_micros = r.price_per_gpu_hour.micros();
+  out.connected_since_unix_s = unix_seconds(r.connected_since);
+  AGORA_ASSERT(out.models.size() == r.models.size());
+  return out;
 }
 
 relay_status status_of(relay_pointer self) {
@@ -128,8 +154,7 @@ relay_status status_of(relay_pointer self) {
     const relay::provider_record* r = st.registry->find(provider);
     if (r == nullptr)
       continue;  // deregistered since the last tick
-    out.providers.push_back({provider.to_string(), st.registry->liveness_of(*r, now), r->draining,
-                             r->in_flight, r->jobs_completed, r->jobs_failed, r->session_id});
+    out.providers.push_back(provider_status_of(*st.registry, *r, now));
   }
   out.tasks = st.tasks.size();
   return out;

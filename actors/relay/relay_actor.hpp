@@ -32,7 +32,34 @@
 
 namespace agora::actors {
 
-/// One registered provider as the status query reports it.
+/// A model a provider offers, as the status query reports it.
+struct relay_model_status {
+  std::string id;
+  uint32_t max_context = 0;
+  std::string quantization;
+  bool ready = false;  // loaded and ready, as of the provider's last Heartbeat
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, relay_model_status& x) {
+  return f(caf::meta::type_name("agora::actors::relay_model_status"), x.id, x.max_context,
+           x.quantization, x.ready);
+}
+
+/// One kind of GPU a provider registered, as the status query reports it.
+struct relay_gpu_status {
+  std::string name;
+  uint64_t vram_bytes = 0;
+  uint16_t count = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, relay_gpu_status& x) {
+  return f(caf::meta::type_name("agora::actors::relay_gpu_status"), x.name, x.vram_bytes, x.count);
+}
+
+/// One registered provider as the status query reports it: liveness, load and reliability, and
+/// its offer (models, prices, region, GPUs) for the gateway's model list.
 struct relay_provider_status {
   std::string provider;  // the address, EIP-55 text
   relay::liveness state = relay::liveness::healthy;
@@ -41,12 +68,20 @@ struct relay_provider_status {
   uint64_t jobs_completed = 0;
   uint64_t jobs_failed = 0;
   bytes session_id;
+  std::vector<relay_model_status> models;  // in the order of the provider's offer
+  std::vector<relay_gpu_status> gpus;
+  std::string region;
+  int64_t price_per_million_tokens_micros = 0;
+  int64_t price_per_gpu_hour_micros = 0;
+  int64_t connected_since_unix_s = 0;  // the current session's registration
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, relay_provider_status& x) {
   return f(caf::meta::type_name("agora::actors::relay_provider_status"), x.provider, x.state,
-           x.draining, x.in_flight, x.jobs_completed, x.jobs_failed, x.session_id);
+           x.draining, x.in_flight, x.jobs_completed, x.jobs_failed, x.session_id, x.models, x.gpus,
+           x.region, x.price_per_million_tokens_micros, x.price_per_gpu_hour_micros,
+           x.connected_since_unix_s);
 }
 
 /// The relay's counters and providers, for tests and the operator.
@@ -120,6 +155,9 @@ struct relay_options {
   /// stake; this is only the relay's nominal report.
   int64_t slash_report_micros = 1;
   caf::timespan escrow_timeout{std::chrono::seconds(30)};
+  /// A report the escrow could not take (unreachable, timed out) is sent again on each tick,
+  /// this many times at most (120 × 5 s: ten minutes); other refusals are final.
+  uint32_t escrow_attempts_max = 120;
   size_t tasks_max = 100'000;  // tracked tasks at once
 };
 

@@ -29,32 +29,53 @@ wire::id128 derived_key(std::string_view tag, const address& provider, byte_view
   return key;
 }
 
-/// Sends a sealed request to the escrow; logs a failure (the escrow's idempotency makes a later
-/// report of the same thing safe). `answered`, if set, runs after the answer either way.
-void send_to_escrow(relay_pointer self, wire::frame request, std::string what,
-                    std::function<void()> answered = {}) {
+/// True for an answer that says nothing about the request: the escrow did not get it or did not
+/// answer in time (it may be restarting).
+bool transient(const caf::error& e) {
+  return e == caf::sec::request_timeout || e == caf::sec::request_receiver_down ||
+         from_caf_error(e).code == errc::io_error;
+}
+
+/// Sends a sealed report to the escrow. A transient failure queues it for the next tick (up to
+/// escrow_attempts_max sends); any other failure is logged (the escrow's idempotency makes a
+/// later report of the same thing safe). `answered` runs once, after the final answer.
+void send_to_escrow(relay_pointer self, escrow_retry call) {
   auto& st = self->state;
   if (st.options->escrow == nullptr) {
-    if (answered)
-      answered();
+    if (call.answered)
+      call.answered();
     return;
   }
   ++st.counters.escrow_sent;
-  self->request(st.options->escrow, st.options->escrow_timeout, std::move(request))
+  ++call.attempts;
+  auto shared = std::make_shared<escrow_retry>(std::move(call));
+  self->request(st.options->escrow, st.options->escrow_timeout, shared->request)
       .then(
-          [what, answered](const escrow_receipt& receipt) {
-            spdlog::debug("relay: escrow executed {} at sequence {}{}", what, receipt.sequence,
-                          receipt.duplicate ? " (duplicate)" : "");
-            if (answered)
-              answered();
+          [shared](const escrow_receipt& receipt) {
+            spdlog::debug("relay: escrow executed {} at sequence {}{}", shared->what,
+                          receipt.sequence, receipt.duplicate ? " (duplicate)" : "");
+            if (shared->answered)
+              shared->answered();
           },
-          [self, what, answered](caf::error& e) {
-            ++self->state.counters.escrow_failed;
-            spdlog::error("relay {}: escrow refused {}: {}", self->state.self_id.to_string(), what,
+          [self, shared](caf::error& e) {
+            auto& st = self->state;
+            if (transient(e) && shared->attempts < st.options->escrow_attempts_max) {
+              spdlog::warn("relay: escrow did not take {} ({}); retrying", shared->what,
+                           from_caf_error(e).to_string());
+              st.escrow_retries.push_back(std::move(*shared));
+              return;
+            }
+            ++st.counters.escrow_failed;
+            spdlog::error("relay {}: escrow refused {}: {}", st.self_id.to_string(), shared->what,
                           from_caf_error(e).to_string());
-            if (answered)
-              answered();
+            if (shared->answered)
+              shared->answered();
           });
+}
+
+void send_to_escrow(relay_pointer self, wire::frame request, std::string what,
+                    std::function<void()> answered = {}) {
+  send_to_escrow(self, escrow_retry{std::move(request), std::move(what), std::move(answered)});
 }
 
 int64_t now_unix_s(relay_pointer self) {
@@ -131,6 +152,14 @@ wire::frame send_session_end(relay_pointer self, const wire::id128& session,
   wire::frame sealed = relay_seal(self, m);
   send_to_escrow(self, sealed, "SessionEnd of rental " + to_hex(session));
   return sealed;
+}
+
+void retry_escrow_reports(relay_pointer self) {
+  std::vector<escrow_retry> due;
+  due.swap(self->state.escrow_retries);
+  for (escrow_retry& call : due)
+    send_to_escrow(self, std::move(call));
+  AGORA_ASSERT(self->state.escrow_retries.size() <= self->state.counters.escrow_sent);
 }
 
 }  // namespace agora::actors

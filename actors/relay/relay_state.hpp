@@ -56,6 +56,15 @@ struct offline_episode {
   bool reported = false;  // its downtime Slash went out
 };
 
+/// A report the escrow could not take (unreachable, timed out): sent again on the next ticks.
+/// Safe to repeat: every report's idempotency key makes the escrow execute it once.
+struct escrow_retry {
+  wire::frame request;
+  std::string what;                // for logs
+  std::function<void()> answered;  // runs once, after the final answer
+  uint32_t attempts = 0;           // sends so far
+};
+
 struct relay_state {
   std::optional<relay_options> options;  // set at spawn (private_key has no default)
   address self_id;
@@ -65,6 +74,7 @@ struct relay_state {
   std::map<wire::id128, relay_task> tasks;  // by task id
   std::map<address, offline_episode> offline;
   std::map<wire::id128, relay_rental> rentals;  // by session id
+  std::vector<escrow_retry> escrow_retries;     // sent again on the next tick
   relay_status counters;  // providers and tasks are filled in by the status query
   static inline const char* name = "agora.relay";
 };
@@ -114,6 +124,8 @@ void check_rentals(relay_pointer self);
 /// forwarded to its renter only after its settlement, never overtaking it.
 void send_settle(relay_pointer self, const wire::ComputeProof& proof, const bytes& sealed_proof,
                  int64_t registered_price_micros, std::function<void()> answered);
+/// Sends the reports the escrow could not take again (on every tick).
+void retry_escrow_reports(relay_pointer self);
 /// A Refund of `hold_id`: the task was not served.
 void send_refund(relay_pointer self, const wire::id128& hold_id);
 /// A FailureToServe Slash of `provider` for `task_id`.

@@ -80,8 +80,8 @@ result<wire::frame> assign(relay_pointer self, const wire::id128& task_id, relay
   self->send(handle->second, sealed);
   if (task.attempt > 0 && task.sink != nullptr)  // a reassignment: the renter must know who
     self->send(task.sink, sealed);               // will prove the result now
-  spdlog::info("relay {}: task {} attempt {} → provider {}", st.self_id.to_string(),
-               to_hex(task_id), task.attempt, task.provider.to_string());
+  spdlog::debug("relay {}: task {} attempt {} → provider {}", st.self_id.to_string(),
+                to_hex(task_id), task.attempt, task.provider.to_string());
   return sealed;
 }
 
@@ -134,6 +134,10 @@ void retry_or_fail(relay_pointer self, task_iterator it) {
 void on_result(relay_pointer self, task_iterator it, const wire::TaskResult& r,
                const wire::frame& f) {
   relay_task& task = it->second;
+  if (task.proving) {  // a second TaskResult of the same attempt (a duplicate or a replay)
+    spdlog::info("relay: dropped a second TaskResult of task {}", to_hex(it->first));
+    return;
+  }
   finish_attempt(self, task, r.status());
   switch (r.status()) {
   case wire::TaskStatus::Completed:

@@ -16,6 +16,11 @@ const std::map<std::string, std::pair<suite_fn, std::string>>& suites() {
       {"crypto", {agora::bench::run_crypto_suite, "secp256k1 sign/verify/recover per core"}},
       {"storage", {agora::bench::run_storage_suite, "RocksDB durable batched writes"}},
       {"market", {agora::bench::run_market_suite, "relay matching and escrow ledger"}},
+      {"network",
+       {agora::bench::run_network_suite,
+        "relay with 10,000 WebSocket providers; task round trips over ws://"}},
+      {"gateway", {agora::bench::run_gateway_suite, "OpenAI chat completions through agora up"}},
+      {"sim", {agora::bench::run_sim_suite, "simulation core loop and market time compression"}},
   };
   return all;
 }

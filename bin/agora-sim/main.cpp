@@ -1,16 +1,22 @@
 // agora-sim: deterministic simulation of the market from scenario files (DESIGN §9,
 // docs/SIMULATION.md). `run` builds a scenario's world from a seed and prints its timeline,
-// final balances, expectations and statistics; `list` names the shipped scenarios. Wall time is
-// measured here only (statistics), never inside the world. `fuzz` is not built yet and says so.
+// final balances, expectations and statistics; `list` names the shipped scenarios; `fuzz` runs
+// random worlds drawn from a range of seeds against the invariants and stops at the first
+// violation. Wall time is measured here only (statistics), never inside the world.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
 
 #include "core/clock.hpp"
 #include "core/log.hpp"
+#include "sim/fuzz.hpp"
 #include "sim/market.hpp"
 
 namespace {
@@ -104,6 +110,114 @@ int run(const run_args& a) {
   return r.ok() ? 0 : 1;
 }
 
+// -------------------------------------------------------------------------------------------------
+// fuzz
+
+/// What the SIGABRT handler prints when a role's assertion aborts the process mid-world: the
+/// seed of the world that was running (written before each world; async-signal-safe to print).
+char abort_note[96] = "";
+
+extern "C" void on_abort(int) {
+  const ssize_t ignored = write(STDERR_FILENO, abort_note, std::strlen(abort_note));
+  (void)ignored;
+}
+
+struct fuzz_args {
+  std::string seeds;
+  std::string scenario_file;
+  bool both_directions = false;
+};
+
+/// "A..B" (inclusive) or "A": the seed range.
+bool parse_seeds(const std::string& text, uint64_t* first, uint64_t* last) {
+  const size_t dots = text.find("..");
+  try {
+    size_t used = 0;
+    *first = std::stoull(text.substr(0, dots), &used);
+    if (used != (dots == std::string::npos ? text.size() : dots))
+      return false;
+    *last = *first;
+    if (dots != std::string::npos) {
+      *last = std::stoull(text.substr(dots + 2), &used);
+      if (used != text.size() - dots - 2)
+        return false;
+    }
+  } catch (const std::exception&) {
+    return false;
+  }
+  return *first <= *last;
+}
+
+void print_violation(const sim::fuzz_result& f) {
+  std::printf("\nagora-sim fuzz: seed %llu BROKE the invariants\n",
+              static_cast<unsigned long long>(f.seed));
+  for (const std::string& line : f.report.options)
+    std::printf("  %s\n", line.c_str());
+  for (const std::string& v : f.report.violations)
+    std::printf("  INVARIANT BROKEN: %s\n", v.c_str());
+  for (const sim::expectation_result& e : f.report.expectations)
+    if (!e.pass)
+      std::printf("  FAIL %s (%s)\n", e.name.c_str(), e.detail.c_str());
+  std::printf("\nlast events\n%s", sim::last_lines(f.report.trace_text, 30).c_str());
+  std::printf("replay: agora-sim fuzz --seeds %llu%s\n", static_cast<unsigned long long>(f.seed),
+              " (add --trace via run on a saved scenario for the whole timeline)");
+}
+
+int fuzz(const fuzz_args& a) {
+  uint64_t first = 0, last = 0;
+  if (!parse_seeds(a.seeds, &first, &last)) {
+    std::fprintf(stderr, "agora-sim fuzz: --seeds: expected A..B with A <= B, got \"%s\"\n",
+                 a.seeds.c_str());
+    return 2;
+  }
+  std::optional<sim::scenario> base;
+  if (!a.scenario_file.empty()) {
+    auto s = sim::load_scenario(a.scenario_file);
+    if (!s) {
+      std::fprintf(stderr, "agora-sim: %s\n", s.error().message.c_str());
+      return 2;
+    }
+    base = std::move(*s);
+  }
+  const bool tty = isatty(fileno(stdout)) != 0;
+  const system_clock_source wall;
+  const wall_time started = wall.now();
+  uint64_t events = 0;
+  double sim_s = 0;
+  const uint64_t total = last - first + 1;
+  std::signal(SIGABRT, on_abort);
+  for (uint64_t seed = first;; ++seed) {
+    std::snprintf(abort_note, sizeof abort_note,
+                  "\nagora-sim fuzz: seed %llu aborted (an assertion failed)\n",
+                  static_cast<unsigned long long>(seed));
+    const sim::fuzz_result f =
+        sim::fuzz_one(seed, base ? &*base : nullptr, {.both_directions = a.both_directions});
+    events += f.report.events;
+    sim_s += f.report.sim_seconds;
+    const uint64_t done = seed - first + 1;
+    if (tty) {
+      const int width = 30, filled = static_cast<int>(width * done / total);
+      std::printf("\r[%s%s] %llu/%llu seeds", std::string(filled, '#').c_str(),
+                  std::string(width - filled, ' ').c_str(), static_cast<unsigned long long>(done),
+                  static_cast<unsigned long long>(total));
+      std::fflush(stdout);
+    }
+    if (!f.ok) {
+      print_violation(f);
+      return 1;
+    }
+    if (seed == last)
+      break;
+  }
+  const double wall_s = std::chrono::duration<double>(wall.now() - started).count();
+  std::printf("%sagora-sim fuzz: %llu worlds (seeds %llu..%llu), no violation; %llu events, "
+              "%.0f simulated s, %.3f wall s\n",
+              tty ? "\n" : "", static_cast<unsigned long long>(total),
+              static_cast<unsigned long long>(first), static_cast<unsigned long long>(last),
+              static_cast<unsigned long long>(events), sim_s, wall_s);
+  return 0;
+}
+
 int list() {
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(AGORA_SCENARIO_DIR))
@@ -134,9 +248,13 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--trace", a.trace_file, "Write the trace to this file");
   run_cmd->add_flag("--json", a.json, "End with one JSON line of results");
   run_cmd->add_flag("--quiet,-q", a.quiet, "No timeline");
-  auto* fuzz = app.add_subcommand("fuzz", "Run random worlds against the invariants");
-  std::string seeds;
-  fuzz->add_option("--seeds", seeds, "Seed range A..B")->required();
+  auto* fuzz_cmd = app.add_subcommand("fuzz", "Run random worlds against the invariants");
+  fuzz_args f;
+  fuzz_cmd->add_option("--seeds", f.seeds, "Seed range A..B (inclusive)")->required();
+  fuzz_cmd->add_option("--scenario", f.scenario_file,
+                       "Run this scenario with each seed instead of drawing worlds");
+  fuzz_cmd->add_flag("--both-directions", f.both_directions,
+                     "Draw link faults towards the relay too (finds known role bugs)");
   auto* list_cmd = app.add_subcommand("list", "List the shipped scenarios");
   log_options logging{.level = "warn"};
   app.add_option("--log", logging.level, "Actor log level (trace|debug|info|warn|error|off)");
@@ -149,10 +267,7 @@ int main(int argc, char** argv) {
     return run(a);
   if (list_cmd->parsed())
     return list();
-  if (fuzz->parsed()) {
-    std::fprintf(stderr, "agora-sim fuzz: not built yet (see the simulation issue); nothing "
-                         "was run\n");
-    return 3;
-  }
+  if (fuzz_cmd->parsed())
+    return fuzz(f);
   return 2;
 }

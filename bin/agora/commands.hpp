@@ -13,5 +13,7 @@ using action = std::function<int()>;
 void add_key_commands(CLI::App& app, action& run);
 void add_doctor_command(CLI::App& app, action& run);
 void add_up_command(CLI::App& app, action& run);
+void add_provider_command(CLI::App& app, action& run);
+void add_role_commands(CLI::App& app, action& run);
 
 }  // namespace agora::cli

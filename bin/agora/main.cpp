@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
 
   agora::cli::action run;
   agora::cli::add_up_command(app, run);
+  agora::cli::add_provider_command(app, run);
+  agora::cli::add_role_commands(app, run);
   agora::cli::add_key_commands(app, run);
   agora::cli::add_doctor_command(app, run);
 

@@ -1,83 +1,78 @@
-// `agora up`: the one-machine network (DESIGN §1). What exists today: the node's data directory,
-// its key (created once, mode 0600) and its store. The market roles run as in-process actors
-// (agora-sim drives them), but the WebSocket transport and the HTTP gateway come with the network
-// and gateway issues; until then `up` prepares the node, says plainly that nothing listens yet,
-// and exits.
-#include <spdlog/spdlog.h>
-
+// `agora up`: the whole one-machine network in one process (DESIGN §1): escrow, arbiter, relay
+// (also listening for providers on other machines), gateway and a local mock-model provider.
+// It prints the URL and a first request to try, and stops cleanly on Ctrl-C or SIGTERM.
 #include <cstdio>
-#include <filesystem>
 
 #include "bin/agora/commands.hpp"
-#include "core/key.hpp"
-#include "storage/store.hpp"
+#include "bin/agora/node_process.hpp"
+#include "net/node/local_network.hpp"
 
 namespace agora::cli {
 namespace {
 
-struct up_options {
-  std::string listen_host = "127.0.0.1";
-  uint16_t port = 4007;
-  std::string data_dir = "agora-data";
+struct up_flags {
+  net::local_network_options network;
   std::vector<std::string> models;
-  bool x402 = false;
 };
 
-/// Loads data_dir/node.key, creating it on first start.
-result<private_key> node_key(const std::filesystem::path& data_dir) {
-  auto file = data_dir / "node.key";
-  if (std::filesystem::exists(file))
-    return private_key::load(file);
-  os_random rng;
-  auto key = private_key::generate(rng);
-  if (auto st = key.save(file); !st)
-    return st.error();
-  spdlog::info("created node key {}", file.string());
-  return key;
+void print_welcome(const net::local_network& n, const std::string& host, bool x402) {
+  const std::string base = "http://" + host + ":" + std::to_string(n.gateway_port());
+  std::printf("agora is up\n");
+  std::printf("  gateway  %s/v1  (OpenAI-compatible; %s)\n", base.c_str(),
+              x402 ? "x402: every completion is paid per request" : "model \"mock-model\" is free");
+  std::printf("  relay    ws://%s:%u/v1/provider/connect  (relay address %s)\n", host.c_str(),
+              n.relay_port(), n.relay_address().to_string().c_str());
+  std::printf("try:\n  curl %s/v1/chat/completions -H 'Content-Type: application/json' \\\n"
+              "    -d '{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":"
+              "\"hello\"}]}'\n",
+              base.c_str());
+  std::printf("add a provider from another terminal or machine:\n"
+              "  agora provider --relay ws://%s:%u --relay-address %s --data-dir agora-provider\n"
+              "stop with Ctrl-C\n",
+              host.c_str(), n.relay_port(), n.relay_address().to_string().c_str());
+  std::fflush(stdout);
 }
 
-int run_up(const up_options& opts) {
-  std::error_code ec;
-  std::filesystem::create_directories(opts.data_dir, ec);
-  if (ec) {
-    std::fprintf(stderr, "agora up: cannot create %s: %s\n", opts.data_dir.c_str(),
-                 ec.message().c_str());
+int run_up(const up_flags& flags) {
+  if (!flags.models.empty()) {
+    std::fprintf(stderr,
+                 "agora up: --model is not available in this version (serving model folders "
+                 "needs the inference engine)\n");
     return 2;
   }
-  auto key = node_key(opts.data_dir);
-  if (!key) {
-    std::fprintf(stderr, "agora up: %s\n", key.error().to_string().c_str());
-    return 2;
-  }
-  auto db = storage::store::open({.path = opts.data_dir + "/db"});
-  if (!db) {
-    std::fprintf(stderr, "agora up: %s\n", db.error().to_string().c_str());
-    return 2;
-  }
-  std::printf("agora node %s\n", key->address().to_string().c_str());
-  std::printf("data dir:  %s (key and store ready)\n", opts.data_dir.c_str());
-  std::printf("not yet:   the market roles run in-process (try agora-sim), but the network\n"
-              "           transport and the HTTP gateway are not built in this version, so\n"
-              "           nothing listens on http://%s:%u yet. Nothing else was started.\n",
-              opts.listen_host.c_str(), opts.port);
-  return 0;
+  return run_node_process("up", [&](caf::actor_system& sys) -> result<node_stop> {
+    auto network = net::local_network::start(sys, flags.network);
+    if (!network)
+      return network.error();
+    print_welcome(**network, flags.network.host, flags.network.x402);
+    return node_stop([n = std::shared_ptr<net::local_network>(std::move(*network))] { n->stop(); });
+  });
 }
 
 }  // namespace
 
 void add_up_command(CLI::App& app, action& run) {
-  static up_options opts;
+  static up_flags f;
   auto* cmd = app.add_subcommand("up", "Start the whole one-machine network in this process");
-  cmd->add_option("--listen", opts.listen_host, "Address to listen on")->capture_default_str();
-  cmd->add_option("--port", opts.port, "Gateway port")
+  cmd->add_option("--listen", f.network.host, "Address both listeners bind")->capture_default_str();
+  cmd->add_option("--port", f.network.gateway_port, "Gateway (HTTP) port; 0: any free port")
       ->envname("COMPUTE_PORT")
       ->capture_default_str();
-  cmd->add_option("--data-dir", opts.data_dir, "Node state directory")
+  cmd->add_option("--relay-port", f.network.relay_port,
+                  "Relay port for providers (WebSocket); 0: any free port")
+      ->envname("AGORA_RELAY_PORT")
+      ->capture_default_str();
+  cmd->add_option("--data-dir", f.network.data_dir, "Node state directory")
       ->envname("AGORA_DATA_DIR")
       ->capture_default_str();
-  cmd->add_option("--model", opts.models, "Hugging Face model folder to serve (repeatable)");
-  cmd->add_flag("--x402", opts.x402, "Require x402 payment for priced models");
-  cmd->callback([&run] { run = [] { return run_up(opts); }; });
+  cmd->add_option("--model", f.models, "Hugging Face model folder to serve (repeatable)");
+  cmd->add_flag("--x402", f.network.x402,
+                "Require x402 payment (EIP-3009, recorded by the escrow) for every completion");
+  cmd->add_option("--price", f.network.price_per_million_tokens_micros,
+                  "The local provider's price per million tokens, in micro-units")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->callback([&run] { run = [] { return run_up(f); }; });
 }
 
 }  // namespace agora::cli

@@ -86,6 +86,57 @@ TEST(scenario, errors_name_the_root_and_expectation_fields) {
   EXPECT_NE(error_of("{").find("not valid JSON"), std::string::npos);
 }
 
+TEST(scenario, parses_the_network_and_faults) {
+  auto s = parse_scenario(scenario_text(R"({"name": "p", "stake_micros": 5,
+      "price_per_million_micros": 7, "behaviour": {"fail_after_accept": 0.5}})",
+                                        R"(, "network": {"latency": {"distribution": "uniform",
+      "min_ms": 5, "max_ms": 50}, "loss_permille": 10, "duplicate_permille": 20,
+      "reorder_permille": 30, "direction": "to_provider", "register_timeout": "2m"},
+      "faults": [{"kind": "partition", "providers": ["p"], "from": "10m", "to": "20m"},
+                 {"kind": "relay_crash", "at": "30m", "restart_after": "1m"},
+                 {"kind": "escrow_crash", "at": "40m", "restart_after": "10s",
+                  "mid_settlement": true}])"));
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->providers[0].fail_after_accept_permille, 500u);
+  EXPECT_EQ(s->network.latency, latency_distribution::uniform);
+  EXPECT_EQ(s->network.max_ms, 50);
+  EXPECT_EQ(s->network.loss_permille, 10u);
+  EXPECT_EQ(s->network.direction, fault_direction::to_provider);
+  EXPECT_EQ(s->network.register_timeout_s, 120);
+  ASSERT_EQ(s->faults.size(), 3u);
+  EXPECT_EQ(s->faults[0].kind, fault_kind::partition);
+  EXPECT_EQ(s->faults[0].providers, std::vector<std::string>{"p"});
+  EXPECT_EQ(s->faults[1].end_s, 1'860);
+  EXPECT_TRUE(s->faults[2].mid_settlement);
+}
+
+TEST(scenario, network_and_fault_errors_name_the_field) {
+  const auto with = [](const std::string& extra) {
+    return error_of(
+        scenario_text(R"({"name": "p", "stake_micros": 5, "price_per_million_micros": 7})", extra));
+  };
+  EXPECT_EQ(with(R"(, "network": {"loss_permille": 1001})"),
+            "network.loss_permille: expected an integer in [0, 1000]");
+  EXPECT_EQ(with(R"(, "network": {"latency": {"min_ms": 9, "max_ms": 3}})"),
+            "network.latency.max_ms: expected max_ms >= min_ms");
+  EXPECT_EQ(with(R"(, "network": {"latency": {"distribution": "pareto"}})"),
+            "network.latency.distribution: expected \"fixed\", \"uniform\" or \"exponential\"");
+  EXPECT_EQ(with(R"(, "faults": [{"kind": "meteor", "at": "1h"}])"),
+            "faults[0].kind: expected \"partition\", \"relay_crash\" or \"escrow_crash\"");
+  EXPECT_EQ(with(R"(, "faults": [{"kind": "partition", "from": "2h", "to": "1h"}])"),
+            "faults[0]: expected the fault to end after it starts");
+  EXPECT_EQ(with(R"(, "faults": [{"kind": "partition", "from": "1h", "to": "2h",
+      "providers": ["nobody"]}])"),
+            "faults[0].providers[0]: no provider has this name");
+  EXPECT_EQ(error_of(R"({"name": "t", "duration": "2h",
+      "providers": [{"name": "p", "stake_micros": 5, "price_per_million_micros": 7}],
+      "renters": [{"name": "r", "deposit_micros": 100, "tasks_per_hour": 3,
+                   "rentals": [{"at": "1m", "duration": "1h", "end_after": "2h"}]}]})"),
+            "renters[0].rentals[0].end_after: expected less than the duration (or leave it out)");
+  EXPECT_EQ(with(R"(, "faults": [{"kind": "relay_crash", "at": "1h"}])"),
+            "faults[0].restart_after: required field is missing");
+}
+
 TEST(scenario, durations_take_a_unit) {
   EXPECT_EQ(parse_duration_s("90s").value(), 90);
   EXPECT_EQ(parse_duration_s("15m").value(), 900);

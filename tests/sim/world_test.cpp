@@ -4,6 +4,7 @@
 // settlement (sim/ledger_watch.hpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "sim/ledger_watch.hpp"
@@ -66,16 +67,36 @@ TEST(world, until_caps_virtual_time) {
   EXPECT_TRUE(r.violations.empty()) << failures(r);
 }
 
-TEST(world, shipped_scenarios_hold_for_several_seeds) {
-  for (const auto& entry : std::filesystem::directory_iterator(AGORA_SCENARIO_DIR)) {
-    const scenario s = shipped(entry.path().stem().string());
-    for (uint64_t seed : {s.seed, uint64_t{1'001}, uint64_t{2'002}}) {
-      const run_report r = run_scenario(s, {.seed = seed});
-      EXPECT_TRUE(r.ok()) << s.name << " seed " << seed << ": " << failures(r);
-      EXPECT_FALSE(r.expectations.empty()) << s.name;
-    }
+std::vector<std::string> shipped_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(AGORA_SCENARIO_DIR))
+    if (entry.path().extension() == ".json")
+      names.push_back(entry.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+class shipped_scenario : public testing::TestWithParam<std::string> {};
+
+// Every shipped scenario holds for its own seed and two others, and replays each of them to
+// the same trace hash.
+TEST_P(shipped_scenario, holds_for_several_seeds_and_replays) {
+  const scenario s = shipped(GetParam());
+  for (uint64_t seed : {s.seed, uint64_t{1'001}, uint64_t{2'002}}) {
+    const run_report r = run_scenario(s, {.seed = seed});
+    EXPECT_TRUE(r.ok()) << s.name << " seed " << seed << ": " << failures(r);
+    EXPECT_FALSE(r.expectations.empty()) << s.name;
+    EXPECT_EQ(r.stop, stop_reason::horizon) << s.name << " seed " << seed;
+    const run_report again = run_scenario(s, {.seed = seed});
+    EXPECT_EQ(again.trace_hash, r.trace_hash) << s.name << " seed " << seed;
+    EXPECT_EQ(again.events, r.events) << s.name << " seed " << seed;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(sim, shipped_scenario, testing::ValuesIn(shipped_names()),
+                         [](const testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 TEST(world, a_settle_sent_twice_is_executed_once) {
   const run_report r =
@@ -84,6 +105,77 @@ TEST(world, a_settle_sent_twice_is_executed_once) {
   EXPECT_NE(r.trace_text.find("(duplicate)"), std::string::npos);
   EXPECT_TRUE(r.violations.empty()) << failures(r);
   EXPECT_GT(r.holds_settled, 0u);
+}
+
+/// The virtual time of the first trace line containing `what`; -1 s if none.
+caf::timespan first_time_of(const std::string& trace, const std::string& what) {
+  const size_t at = trace.find(what);
+  if (at == std::string::npos)
+    return std::chrono::seconds(-1);
+  const size_t line = trace.rfind("[t=", at);
+  const double seconds = std::stod(trace.substr(line + 3, trace.find(']', line) - line - 3));
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000 + 0.5));
+}
+
+// Planted bug: an escrow that pays a replayed Settle again. The watch stops the world at the
+// answer, long before the end.
+TEST(world, a_planted_double_settlement_stops_the_world_at_once) {
+  const run_report r = run_scenario(shipped("honest_baseline"),
+                                    {.TEST_settle_twice = true, .TEST_replay_executes = true});
+  EXPECT_EQ(r.stop, stop_reason::stopped);
+  ASSERT_EQ(r.violations.size(), 1u) << failures(r);
+  EXPECT_NE(r.violations[0].find("settled after it was settled"), std::string::npos);
+  const caf::timespan settled = first_time_of(r.trace_text, "escrow -> Settle");
+  ASSERT_GE(settled.count(), 0);
+  EXPECT_LE(r.stopped_at, settled + std::chrono::milliseconds(1));
+  EXPECT_FALSE(r.ok());
+}
+
+// Planted bug: an escrow whose ProtocolFee grows by one micro-unit from nothing once a hold
+// settled. The audit right behind that Settle catches it; the world stops there.
+TEST(world, a_planted_leak_is_caught_by_the_audit_behind_the_request) {
+  const run_report r = run_scenario(shipped("honest_baseline"), {.TEST_phantom_micros = 1});
+  EXPECT_EQ(r.stop, stop_reason::stopped);
+  ASSERT_EQ(r.violations.size(), 1u) << failures(r);
+  EXPECT_NE(r.violations[0].find("money not conserved"), std::string::npos);
+  EXPECT_NE(r.violations[0].find("sum to 1 micros"), std::string::npos);
+  const caf::timespan settled = first_time_of(r.trace_text, "escrow -> Settle");
+  ASSERT_GE(settled.count(), 0);
+  EXPECT_LE(r.stopped_at, settled + std::chrono::milliseconds(1));
+}
+
+TEST(world, a_relay_restart_makes_every_provider_register_again) {
+  const run_report r = run_scenario(shipped("relay_crash_restart"), {.until_s = 1'500});
+  EXPECT_NE(r.trace_text.find("relay crashes"), std::string::npos);
+  EXPECT_NE(r.trace_text.find("p-a reconnects (relay restarted)"), std::string::npos);
+  EXPECT_NE(r.trace_text.find("p-b reconnects (relay restarted)"), std::string::npos);
+  const caf::timespan restart = first_time_of(r.trace_text, "relay restarts");
+  ASSERT_GE(restart.count(), 0);
+  // Tasks settle again after the restart.
+  const size_t after = r.trace_text.find("escrow -> Settle", r.trace_text.find("relay restarts"));
+  EXPECT_NE(after, std::string::npos);
+  EXPECT_TRUE(r.violations.empty()) << failures(r);
+}
+
+TEST(world, a_crash_after_a_settlement_executed_replays_as_a_duplicate) {
+  const run_report r = run_scenario(shipped("escrow_crash_settlement"));
+  const size_t crash = r.trace_text.find("and crashes before answering");
+  ASSERT_NE(crash, std::string::npos);
+  const size_t replay = r.trace_text.find("(duplicate)", crash);
+  ASSERT_NE(replay, std::string::npos);
+  EXPECT_LT(r.trace_text.find("escrow restarts from its store", crash), replay);
+  // Each restarted escrow showed the balances of its last audit before the crash.
+  EXPECT_GE(r.restart_compared, 4u * 3u);
+  EXPECT_NE(r.trace_text.find("escrow after its restart: "), std::string::npos);
+  EXPECT_TRUE(r.ok()) << failures(r);
+}
+
+TEST(world, a_healed_partition_reconnects_its_providers) {
+  const run_report r = run_scenario(shipped("partition_heals"));
+  EXPECT_NE(r.trace_text.find("p-a is partitioned from the relay"), std::string::npos);
+  EXPECT_NE(r.trace_text.find("p-a reconnects (partition healed)"), std::string::npos);
+  EXPECT_EQ(r.trace_text.find("p-c is partitioned"), std::string::npos);
+  EXPECT_TRUE(r.ok()) << failures(r);
 }
 
 TEST(ledger_watch, catches_a_hold_settled_twice) {
@@ -102,13 +194,40 @@ TEST(ledger_watch, catches_a_hold_settled_twice) {
 
 TEST(ledger_watch, catches_money_that_does_not_sum_to_zero) {
   ledger_watch w;
-  w.add_party(address::parse("0x00000000000000000000000000000000000000aa").value());
-  ASSERT_EQ(w.audit_keys().size(), 6u);
-  EXPECT_EQ(w.on_audit(std::vector<int64_t>{-10, 0, 0, 4, 0, 6}), 0);
+  const address a = address::parse("0x00000000000000000000000000000000000000aa").value();
+  w.add_party(a);
+  const std::vector<escrow::account_key> keys = w.take_dirty();
+  ASSERT_EQ(keys.size(), 6u);  // External, Slashed, ProtocolFee + balance, earnings, stake
+  EXPECT_TRUE(w.take_dirty().empty());
+  EXPECT_EQ(w.on_read(keys, std::vector<int64_t>{-10, 0, 0, 4, 0, 6}), 0);
   EXPECT_TRUE(w.violations().empty());
-  EXPECT_EQ(w.on_audit(std::vector<int64_t>{-10, 0, 0, 4, 0, 7}), 1);
+  // An incremental read of only the party's balance: the cache keeps the rest.
+  const std::vector<escrow::account_key> one{escrow::renter_balance(a)};
+  EXPECT_EQ(w.on_read(one, std::vector<int64_t>{5}), 1);
   ASSERT_EQ(w.violations().size(), 1u);
   EXPECT_NE(w.violations()[0].find("money not conserved"), std::string::npos);
+}
+
+TEST(ledger_watch, follows_holds_until_they_read_zero) {
+  ledger_watch w;
+  const address r = address::parse("0x00000000000000000000000000000000000000bb").value();
+  w.add_party(r);
+  (void)w.on_read(w.take_dirty(), std::vector<int64_t>{-10, 0, 0, 10, 0, 0});
+  const wire::id128 hold{7}, task{8};
+  w.on_hold_requested(r, hold, task);
+  const std::vector<escrow::account_key> keys = w.take_dirty();
+  ASSERT_EQ(keys.size(), 7u);  // the renter's three, its hold, the three system accounts
+  // The Hold executed: 3 of the balance moved to the hold account.
+  EXPECT_EQ(w.on_read(keys, std::vector<int64_t>{-10, 0, 0, 7, 0, 0, 3}), 0);
+  w.on_opened(escrow::hold_account(r, hold), true);
+  EXPECT_EQ(w.open_accounts(), 1u);
+  w.touch_task(task);  // a Slash naming the task touches its renter and the hold
+  const std::vector<escrow::account_key> again = w.take_dirty();
+  EXPECT_EQ(again.size(), 7u);
+  EXPECT_EQ(w.on_read(again, std::vector<int64_t>{-10, 0, 0, 10, 0, 0, 0}), 0);
+  EXPECT_EQ(w.open_accounts(), 0u);  // read as zero after it held money: closed
+  EXPECT_EQ(w.audit_keys().size(), 6u);
+  EXPECT_TRUE(w.violations().empty());
 }
 
 }  // namespace

@@ -67,14 +67,15 @@ inline int64_t worst_case_hold() {
 
 using testing::frame_log;
 
-/// The escrow as the relay and renters see it: records every request, then forwards it to `target`
-/// and relays the answer (an error when the escrow is gone).
-inline escrow_inbox::behavior_type escrow_tap(escrow_inbox::pointer self, escrow_inbox target,
-                                              frame_log* log) {
+/// The escrow as the relay and renters see it: records every request, then forwards it to the
+/// escrow `*target` is now (a restarted one too, as a remote stand-in reconnects) and relays the
+/// answer (an error when the escrow is gone).
+inline escrow_inbox::behavior_type escrow_tap(escrow_inbox::pointer self,
+                                              const escrow_actor* target, frame_log* log) {
   return {[self, target, log](const wire::frame& f) -> caf::result<escrow_receipt> {
     log->frames.emplace_back(f, self->clock().now());
     auto rp = self->make_response_promise<escrow_receipt>();
-    self->request(target, caf::infinite, f)
+    self->request(escrow_inbox{*target}, caf::infinite, f)
         .then([rp](const escrow_receipt& r) mutable { rp.deliver(r); },
               [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
     return rp;
@@ -95,7 +96,7 @@ class market_test : public actor_test {
         spawn_arbiter(sys, arbiter_options{arbiter_key_, std::make_shared<mock_model>(), clock_});
     keep(arbiter_);
     escrow_ = spawn_escrow_actor();
-    tap_ = sys.spawn(escrow_tap, escrow_inbox{escrow_}, &escrow_log_);
+    tap_ = sys.spawn(escrow_tap, &escrow_, &escrow_log_);
     keep(tap_);
     relay_ = spawn_relay_actor();
   }

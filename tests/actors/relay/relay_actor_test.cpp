@@ -33,9 +33,16 @@ frame_sink::behavior_type recorder(frame_sink::pointer self, frame_log* log) {
   return {[=](const wire::frame& f) { log->frames.emplace_back(f, self->clock().now()); }};
 }
 
-/// The escrow: records every request and answers a receipt with the next sequence.
-escrow_inbox::behavior_type fake_escrow(escrow_inbox::pointer self, frame_log* log) {
-  return {[=](const wire::frame& f) {
+/// The escrow: records every request and answers a receipt with the next sequence. While
+/// `*unreachable` > 0 it answers io_error instead (as a remote escrow's stand-in does while the
+/// escrow process is down) and counts down.
+escrow_inbox::behavior_type fake_escrow(escrow_inbox::pointer self, frame_log* log,
+                                        int* unreachable) {
+  return {[=](const wire::frame& f) -> caf::result<escrow_receipt> {
+    if (*unreachable > 0) {
+      --*unreachable;
+      return make_caf_error(errc::io_error, "the escrow is unreachable");
+    }
     log->frames.emplace_back(f, self->clock().now());
     return escrow_receipt{log->frames.size(), false};
   }};
@@ -52,7 +59,7 @@ class relay_actor_test : public testing::actor_test {
     log_sink_ = std::make_shared<spdlog::sinks::ostream_sink_mt>(log_text_);
     spdlog::default_logger()->sinks().push_back(log_sink_);
     clock_ = clock_map();
-    escrow_ = sys.spawn(fake_escrow, &escrow_log_);
+    escrow_ = sys.spawn(fake_escrow, &escrow_log_, &escrow_unreachable_);
     actors_.push_back(caf::actor_cast<caf::actor>(escrow_));
     relay_ = spawn_relay_actor();
   }
@@ -111,6 +118,14 @@ class relay_actor_test : public testing::actor_test {
   int64_t now_s() { return unix_seconds(wall_now()); }
 
   /// A streamed Completion request for mock-model, sealed by the renter.
+  /// The sample Register of `key` (serving the sample Llama model), to this relay, stamped now.
+  wire::frame sample_registration(const private_key& key) {
+    wire::RegisterT m = wire::samples::sample_of<wire::Register>(key);
+    m.relay = wire::to_wire(relay_key_.address());
+    m.timestamp_unix_s = now_s();
+    return {wire::message_kind::Register, wire::seal(m, key)};
+  }
+
   wire::frame task_request(uint8_t id, std::string model = std::string(mock_model_id)) {
     wire::TaskRequestT m;
     m.renter = wire::to_wire(renter_key_.address());
@@ -189,6 +204,7 @@ class relay_actor_test : public testing::actor_test {
   std::shared_ptr<storage::memory_env> memory_ = std::make_shared<storage::memory_env>();
   wall_clock_map clock_;
   frame_log escrow_log_;
+  int escrow_unreachable_ = 0;
   escrow_inbox escrow_;
   relay_actor relay_;
   std::vector<provider_actor> providers_;
@@ -215,12 +231,28 @@ TEST_F(relay_actor_test, registers_two_providers_and_logs_it) {
   EXPECT_EQ(provider_status(status(), 1)->state, relay::liveness::healthy);
 }
 
+TEST_F(relay_actor_test, status_reports_each_providers_offer) {
+  add_provider(1);
+  const relay_status s = status();
+  const relay_provider_status* p = provider_status(s, 1);
+  ASSERT_NE(p, nullptr);
+  ASSERT_EQ(p->models.size(), 1u);
+  EXPECT_EQ(p->models[0].id, mock_model_id);
+  EXPECT_EQ(p->models[0].max_context, mock_model::max_context);
+  EXPECT_EQ(p->models[0].quantization, "none");
+  EXPECT_TRUE(p->models[0].ready);
+  ASSERT_EQ(p->gpus.size(), 1u);
+  EXPECT_EQ(p->gpus[0].name, "NVIDIA H100 80GB HBM3");
+  EXPECT_EQ(p->gpus[0].vram_bytes, uint64_t{80} << 30);
+  EXPECT_EQ(p->gpus[0].count, 1u);
+  EXPECT_EQ(p->region, "eu-west");
+  EXPECT_EQ(p->price_per_million_tokens_micros, price_of(1));
+  EXPECT_EQ(p->price_per_gpu_hour_micros, 2'000'000);
+  EXPECT_EQ(p->connected_since_unix_s, epoch_unix_s);
+}
+
 TEST_F(relay_actor_test, refuses_a_replayed_registration_with_an_error_frame) {
-  const private_key key = wire::samples::test_key(250);
-  wire::RegisterT m = wire::samples::sample_of<wire::Register>(key);
-  m.relay = wire::to_wire(relay_key_.address());
-  m.timestamp_unix_s = now_s();
-  const wire::frame registration{wire::message_kind::Register, wire::seal(m, key)};
+  const wire::frame registration = sample_registration(wire::samples::test_key(250));
   frame_log inbox;
   auto fake_provider = sys.spawn([this, &inbox, registration](caf::event_based_actor* self) {
     self->send(relay_, registration);
@@ -237,6 +269,40 @@ TEST_F(relay_actor_test, refuses_a_replayed_registration_with_an_error_frame) {
   EXPECT_EQ(error.signer(), relay_key_.address());
   EXPECT_EQ(error.as<wire::ErrorFrame>()->code(), static_cast<uint16_t>(errc::replayed));
   EXPECT_EQ(status().refused, 1u);
+}
+
+TEST_F(relay_actor_test, a_provider_repeating_its_task_result_cannot_crash_the_relay) {
+  const private_key key = wire::samples::test_key(251);
+  const wire::frame registration = sample_registration(key);
+  // Answers its TaskAssignment with the same signed TaskResult (Completed) three times.
+  auto fake_provider = sys.spawn([this, key, registration](caf::event_based_actor* self) {
+    self->send(relay_, registration);
+    return caf::behavior{[this, self, key](const wire::frame& f) {
+      if (f.kind != wire::message_kind::TaskAssignment)
+        return;
+      wire::TaskResultT r;
+      r.provider = wire::to_wire(key.address());
+      r.task_id = wire::samples::wire_id(3);
+      r.status = wire::TaskStatus::Completed;
+      r.output_hash = wire::to_wire(hash256{});
+      r.finished_unix_s = now_s();
+      const wire::frame result{wire::message_kind::TaskResult, wire::seal(r, key)};
+      for (int i = 0; i < 3; ++i)
+        self->send(relay_, result);
+    }};
+  });
+  actors_.push_back(fake_provider);
+  run();
+  frame_log renter;
+  const route_outcome routed =
+      route(task_request(3, "meta-llama/Llama-3.1-8B-Instruct"), sink(&renter));
+  ASSERT_TRUE(routed.assignment.has_value());
+  run();
+  EXPECT_EQ(renter.kinds(), std::vector{wire::message_kind::TaskResult});  // once, not thrice
+  const relay_status s = status();  // the relay is alive and counted the task once
+  ASSERT_EQ(s.providers.size(), 1u);
+  EXPECT_EQ(s.providers[0].in_flight, 0u);
+  EXPECT_EQ(s.providers[0].jobs_completed, 1u);
 }
 
 TEST_F(relay_actor_test, routes_a_task_streams_it_and_settles_at_the_registered_price) {
@@ -267,6 +333,22 @@ TEST_F(relay_actor_test, routes_a_task_streams_it_and_settles_at_the_registered_
   const relay_status s = status();
   EXPECT_EQ(s.tasks, 0u);
   EXPECT_EQ(s.escrow_sent, 1u);
+  EXPECT_EQ(s.escrow_failed, 0u);
+}
+
+TEST_F(relay_actor_test, a_settle_the_escrow_could_not_take_is_sent_again_on_the_ticks) {
+  add_provider(1);
+  frame_log renter;
+  escrow_unreachable_ = 2;  // the escrow process is restarting
+  route(task_request(1), sink(&renter));
+  step(1s, 100ms);
+  EXPECT_TRUE(escrow_log_.opened(wire::message_kind::Settle).empty());
+  EXPECT_EQ(renter.kinds().back(), wire::message_kind::TaskResult);  // no proof before its Settle
+  step(15s, 1s);  // two ticks fail once more and succeed
+  EXPECT_EQ(escrow_log_.opened(wire::message_kind::Settle).size(), 1u);
+  EXPECT_EQ(renter.kinds().back(), wire::message_kind::ComputeProof);
+  const relay_status s = status();
+  EXPECT_EQ(s.escrow_sent, 3u);
   EXPECT_EQ(s.escrow_failed, 0u);
 }
 

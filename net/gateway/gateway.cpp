@@ -1,0 +1,80 @@
+// The gateway: server, routes and actor wired together (gateway.hpp).
+#include "net/gateway/gateway.hpp"
+
+#include <caf/send.hpp>
+
+#include "net/gateway/openai/completions.hpp"
+#include "net/gateway/openai/errors.hpp"
+#include "net/gateway/openai/models.hpp"
+#include "net/gateway/ops/account.hpp"
+#include "net/gateway/ops/health.hpp"
+#include "net/gateway/proofs/proof_routes.hpp"
+#include "net/gateway/router.hpp"
+
+namespace agora::net::gateway {
+
+namespace {
+
+router make_router(const caf::actor& actor, const gateway_options& options, const address& house,
+                   std::shared_ptr<const proof_store> proofs,
+                   std::shared_ptr<gateway_counters> counters) {
+  using openai::endpoint;
+  router r{std::move(counters)};
+  r.add(http::verb::post, "/v1/chat/completions", "chat",
+        openai::completion_route(actor, endpoint::chat, options.limits, options.x402));
+  r.add(http::verb::post, "/v1/completions", "completions",
+        openai::completion_route(actor, endpoint::completion, options.limits, options.x402));
+  r.add(http::verb::get, "/v1/models", "models", openai::models_route(actor));
+  r.add_prefix(http::verb::get, "/v1/proofs/", "proofs", proof_route(std::move(proofs)));
+  r.add(http::verb::get, "/health", "health", health_route(actor));
+  r.add(http::verb::get, "/v1/account", "account", account_route(actor, house));
+  return r;
+}
+
+std::string refusal_json(http::status status, std::string_view message) {
+  return openai::error_json({status, std::string(message), "invalid_request_error", {}, {}});
+}
+
+}  // namespace
+
+gateway::gateway(caf::actor_system& sys, gateway_actor_options actor_options,
+                 gateway_options options) {
+  if (actor_options.proofs == nullptr)
+    actor_options.proofs = std::make_shared<proof_store>(options.proofs_max);
+  if (actor_options.counters == nullptr)
+    actor_options.counters = std::make_shared<gateway_counters>();
+  // x402 (x402/paywall.hpp): the routes and the actor share one set of options, and the
+  // requirements' worst case is the Hold's, at the price cap.
+  options.x402.options = actor_options.x402;
+  options.x402.price_per_million_micros = actor_options.price_cap_per_million_micros;
+  proofs_ = actor_options.proofs;
+  counters_ = actor_options.counters;
+  const address house = actor_options.key.address();
+  actor_ = spawn_gateway_actor(sys, std::move(actor_options));
+  auto routes =
+      std::make_shared<const router>(make_router(actor_, options, house, proofs_, counters_));
+  server_ = std::make_unique<http_server>(
+      options.http,
+      [routes](const http_request& request, std::shared_ptr<http_responder> responder) {
+        routes->handle(request, std::move(responder));
+      },
+      refusal_json);
+  AGORA_ASSERT(actor_ != nullptr);
+}
+
+gateway::~gateway() {
+  stop();
+}
+
+status gateway::start() {
+  return server_->start();
+}
+
+void gateway::stop() {
+  server_->stop();
+  if (actor_ != nullptr)
+    caf::anon_send_exit(actor_, caf::exit_reason::user_shutdown);
+  actor_ = nullptr;
+}
+
+}  // namespace agora::net::gateway

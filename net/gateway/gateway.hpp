@@ -1,0 +1,63 @@
+// The renter-facing gateway (DESIGN §6 "gateway"): an OpenAI-compatible HTTP API over the
+// market. It owns the HTTP server (http_server.hpp), the routes (router.hpp) and the gateway
+// actor (gateway_actor.hpp), which pays for every request from the gateway's own escrow account.
+//
+//   POST /v1/chat/completions, POST /v1/completions   openai/completions.hpp
+//   GET  /v1/models                                   openai/models.hpp
+//   GET  /v1/proofs/{response id}                     proofs/proof_routes.hpp
+//   GET  /health                                      ops/health.hpp
+//   GET  /v1/account                                  ops/account.hpp
+//   x402 pay-per-request on the completion routes     x402/paywall.hpp (docs/X402.md)
+//
+// Use: gateway g{sys, actor_options, options}; if (auto s = g.start(); !s) …; g.port(); the
+// destructor stops it. The node funds key's account (a Deposit) before serving.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <memory>
+
+#include "core/error.hpp"
+#include "net/gateway/gateway_actor.hpp"
+#include "net/gateway/http_server.hpp"
+#include "net/gateway/openai/request.hpp"
+#include "net/gateway/x402/paywall.hpp"
+
+namespace agora::net::gateway {
+
+struct gateway_options {
+  http_server_options http;
+  openai::request_limits limits;
+  size_t proofs_max = 100'000;  // proofs kept in memory; the oldest goes first
+  /// x402: set by the gateway from gateway_actor_options::x402 and the price cap.
+  x402::paywall x402;
+};
+
+class gateway {
+ public:
+  /// Spawns the gateway actor; serving starts with start(). `actor_options.proofs` and
+  /// `.counters` may be null: the gateway makes its own. REQUIRES: see spawn_gateway_actor.
+  gateway(caf::actor_system& sys, gateway_actor_options actor_options, gateway_options options);
+  ~gateway();
+
+  gateway(const gateway&) = delete;
+  gateway& operator=(const gateway&) = delete;
+
+  /// Starts the HTTP server (http_server::start's errors).
+  status start();
+  /// REQUIRES: started.
+  uint16_t port() const { return server_->port(); }
+  /// Stops the server (joining its threads), then the gateway actor and its tasks. Idempotent.
+  void stop();
+
+  const gateway_counters& counters() const { return *counters_; }
+  const proof_store& proofs() const { return *proofs_; }
+
+ private:
+  std::shared_ptr<proof_store> proofs_;
+  std::shared_ptr<gateway_counters> counters_;
+  caf::actor actor_;
+  std::unique_ptr<http_server> server_;
+};
+
+}  // namespace agora::net::gateway

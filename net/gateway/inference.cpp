@@ -1,0 +1,38 @@
+// The prompt-token bound a Hold is sized by (inference.hpp).
+#include "net/gateway/inference.hpp"
+
+#include <algorithm>
+
+#include "core/amount.hpp"
+
+namespace agora::net::gateway {
+
+namespace {
+
+/// Tokens a chat template may add per message (role name, separators) and once at the end.
+constexpr uint64_t template_tokens_per_message = 8;
+constexpr uint64_t template_tokens_fixed = 16;
+
+}  // namespace
+
+uint64_t prompt_tokens_bound(const inference_spec& spec) {
+  if (spec.type != wire::TaskType::Chat)
+    return spec.prompt.size() + 1;  // a tokenizer may add a begin-of-sequence token
+  uint64_t bound = template_tokens_fixed;
+  for (const chat_turn& turn : spec.messages)
+    bound += turn.content.size() + template_tokens_per_message;
+  AGORA_ASSERT(bound >= template_tokens_fixed);
+  return bound;
+}
+
+result<int64_t> worst_case_micros(int64_t price_per_million_micros, const inference_spec& spec) {
+  const uint64_t tokens = prompt_tokens_bound(spec) + spec.max_tokens;
+  AGORA_ASSERT(tokens > spec.max_tokens);
+  auto cost =
+      cost_of_tokens(amount::from_micros(price_per_million_micros), static_cast<int64_t>(tokens));
+  if (!cost)
+    return cost.error();
+  return std::max<int64_t>(cost->micros(), 1);
+}
+
+}  // namespace agora::net::gateway

@@ -1,0 +1,235 @@
+// One inference: Hold, route, stream, proof (task_actor.hpp).
+#include "net/gateway/task_actor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+
+#include "actors/common/caf_error.hpp"
+#include "actors/renter/proof_check.hpp"
+#include "core/amount.hpp"
+#include "net/gateway/utf8.hpp"
+#include "schemas/proof_hash.hpp"
+
+namespace agora::net::gateway {
+
+namespace {
+
+/// The request's deadline passed (the task actor's own timer).
+using deadline_atom = caf::atom_constant<caf::atom("gw_dead")>;
+
+struct task_state {
+  task_plan plan;
+  address provider;  // from the TaskAssignment; zero before
+  address relay;     // who signed it; a reassignment must come from it
+  hash256 chain_hash{};
+  uint32_t chunk_count = 0;
+  std::string text;      // received so far
+  size_t forwarded = 0;  // bytes of text the listener heard
+  bool ended = false;    // the listener heard the outcome
+
+  ~task_state() {
+    if (!ended && plan.listener != nullptr)
+      plan.listener->on_failure(
+          {failure_kind::internal, make_error(errc::io_error, "the gateway stopped the task")});
+  }
+
+  static inline const char* name = "agora.gateway.task";
+};
+
+using task_pointer = caf::stateful_actor<task_state>*;
+
+void fail(task_pointer self, failure_kind kind, agora::error why) {
+  task_state& st = self->state;
+  if (st.ended)
+    return;
+  spdlog::info("gateway: task {} failed: {}", to_hex(st.plan.task_id), why.to_string());
+  st.ended = true;
+  st.plan.listener->on_failure({kind, std::move(why)});
+  self->quit();
+}
+
+/// Whether more text may follow what was received.
+enum class text_state : uint8_t { streaming, complete };
+
+/// Passes on the received text up to its last whole character (all of it once complete).
+void forward(task_pointer self, text_state received) {
+  task_state& st = self->state;
+  if (!st.plan.forward_text)
+    return;
+  const std::string_view pending = std::string_view(st.text).substr(st.forwarded);
+  const size_t n =
+      received == text_state::complete ? pending.size() : utf8_complete_prefix(pending);
+  if (n == 0)
+    return;
+  st.plan.listener->on_text(std::string(pending.substr(0, n)));
+  st.forwarded += n;
+  AGORA_ASSERT(st.forwarded <= st.text.size());
+}
+
+void on_chunk(task_pointer self, const wire::opened_envelope& opened) {
+  task_state& st = self->state;
+  const wire::TokenChunk& chunk = *opened.as<wire::TokenChunk>();
+  if (opened.signer() != st.provider)
+    return spdlog::warn("gateway: dropped a TokenChunk from {}", opened.signer().to_string());
+  if (chunk.index() != st.chunk_count)
+    return fail(self, failure_kind::provider_failed,
+                make_error(errc::invalid_argument, "TokenChunk out of order"));
+  const std::string_view text = wire::view(chunk.text());
+  std::span<const uint32_t> tokens;
+  if (chunk.token_ids() != nullptr)
+    tokens = {chunk.token_ids()->data(), chunk.token_ids()->size()};
+  st.chain_hash = wire::chain_next(st.chain_hash, chunk.index(), tokens, text);
+  if (st.chain_hash != wire::from_wire(*chunk.chain_hash()))
+    return fail(self, failure_kind::provider_failed,
+                make_error(errc::invalid_argument, "TokenChunk chain hash differs"));
+  ++st.chunk_count;
+  st.text.append(text);
+  forward(self, text_state::streaming);
+}
+
+void on_proof(task_pointer self, const wire::opened_envelope& opened, const bytes& sealed) {
+  task_state& st = self->state;
+  const gateway_actor_options& o = *st.plan.options;
+  const actors::proof_expectation expected{
+      st.provider,     st.plan.renter,     st.plan.task_id,
+      st.plan.hold_id, st.plan.input_hash, wire::output_hash_text(st.text),
+      st.chain_hash,   st.chunk_count,     o.price_cap_per_million_micros};
+  if (auto checked = actors::check_proof(opened, expected); !checked) {
+    ++o.counters->proofs_rejected;
+    return fail(self, failure_kind::bad_proof, checked.error());
+  }
+  const wire::ComputeProof& proof = *opened.as<wire::ComputeProof>();
+  inference_final final{st.text, proof.finish_reason(), proof.prompt_tokens(),
+                        proof.completion_tokens(), 0};
+  final.cost_micros = cost_of_proof(proof);
+  o.proofs->put(st.plan.task_id, stored_proof{sealed, final.cost_micros});
+  ++o.counters->proofs_verified;
+  o.counters->prompt_tokens += final.prompt_tokens;
+  o.counters->completion_tokens += final.completion_tokens;
+  forward(self, text_state::complete);
+  st.ended = true;
+  st.plan.listener->on_final(final);
+  self->quit();
+}
+
+/// The relay gave the task to another provider: its proof and chunks start over, which a
+/// stream that already passed text on cannot follow.
+void on_reassignment(task_pointer self, const wire::opened_envelope& opened) {
+  task_state& st = self->state;
+  if (st.relay.is_zero() || opened.signer() != st.relay)
+    return spdlog::warn("gateway: dropped a TaskAssignment not signed by the task's relay");
+  if (st.forwarded > 0)
+    return fail(self, failure_kind::provider_failed,
+                make_error(errc::io_error, "the task moved to another provider mid-stream"));
+  st.provider = wire::from_wire(*opened.as<wire::TaskAssignment>()->provider());
+  st.chain_hash = {};
+  st.chunk_count = 0;
+  st.text.clear();
+}
+
+void on_result(task_pointer self, const wire::TaskResult& result) {
+  if (result.status() == wire::TaskStatus::Completed)
+    return;  // the proof binds everything the result says
+  const std::string status = wire::EnumNameTaskStatus(result.status());
+  fail(self, failure_kind::provider_failed,
+       make_error(errc::io_error,
+                  "task " + status + ": " + std::string(wire::view(result.error_message()))));
+}
+
+void on_frame(task_pointer self, const wire::frame& f) {
+  auto opened = wire::open(f.data);
+  if (!opened)
+    return spdlog::warn("gateway: dropped a frame: {}", opened.error().to_string());
+  switch (opened->kind()) {
+  case wire::message_kind::TokenChunk: return on_chunk(self, *opened);
+  case wire::message_kind::TaskResult: return on_result(self, *opened->as<wire::TaskResult>());
+  case wire::message_kind::ComputeProof: return on_proof(self, *opened, f.data);
+  case wire::message_kind::TaskAssignment: return on_reassignment(self, *opened);
+  case wire::message_kind::ErrorFrame: {
+    const wire::ErrorFrame& refusal = *opened->as<wire::ErrorFrame>();
+    return fail(
+        self, failure_kind::relay_refused,
+        make_error(static_cast<errc>(refusal.code()), std::string(wire::view(refusal.message()))));
+  }
+  default: return spdlog::warn("gateway: dropped a frame of kind {}", int(opened->kind()));
+  }
+}
+
+void on_assignment(task_pointer self, const wire::frame& assignment) {
+  task_state& st = self->state;
+  auto opened = wire::open(assignment.data);
+  if (!opened || opened->kind() != wire::message_kind::TaskAssignment)
+    return fail(self, failure_kind::relay_refused,
+                make_error(errc::wrong_kind, "route: no TaskAssignment back"));
+  st.provider = wire::from_wire(*opened->as<wire::TaskAssignment>()->provider());
+  st.relay = opened->signer();
+  const int64_t now_s = unix_seconds(st.plan.options->clock.now(self));
+  st.plan.listener->on_head({st.plan.task_id, st.provider.to_string(), now_s});
+}
+
+void route(task_pointer self) {
+  const gateway_actor_options& o = *self->state.plan.options;
+  const wire::frame request{wire::message_kind::TaskRequest, self->state.plan.request};
+  self->request(o.relay, o.call_timeout, actors::route_atom_v, request,
+                caf::actor_cast<actors::frame_sink>(self))
+      .then([self](const wire::frame& assignment) { on_assignment(self, assignment); },
+            [self](const caf::error& e) {
+              fail(self, failure_kind::relay_refused, actors::from_caf_error(e));
+            });
+}
+
+void hold(task_pointer self) {
+  const gateway_actor_options& o = *self->state.plan.options;
+  self->request(o.escrow, o.call_timeout, self->state.plan.hold)
+      .then([self](const actors::escrow_receipt&) { route(self); },
+            [self](const caf::error& e) {
+              fail(self, failure_kind::escrow_refused, actors::from_caf_error(e));
+            });
+}
+
+/// x402: the escrow records the payment once; a duplicate receipt is a replayed nonce.
+void deposit(task_pointer self) {
+  const gateway_actor_options& o = *self->state.plan.options;
+  self->request(o.escrow, o.call_timeout, self->state.plan.deposit)
+      .then(
+          [self](const actors::escrow_receipt& receipt) {
+            if (receipt.duplicate)
+              return fail(self, failure_kind::payment_refused,
+                          make_error(errc::already_exists,
+                                     "x402: this authorization's nonce was used before"));
+            hold(self);
+          },
+          [self](const caf::error& e) {
+            fail(self, failure_kind::escrow_refused, actors::from_caf_error(e));
+          });
+}
+
+caf::behavior task_behavior(task_pointer self, task_plan plan) {
+  AGORA_ASSERT(plan.listener != nullptr);
+  AGORA_ASSERT(plan.options != nullptr);
+  AGORA_ASSERT(!plan.renter.is_zero());
+  self->state.plan = std::move(plan);
+  const gateway_actor_options& o = *self->state.plan.options;
+  self->delayed_send(self, o.task_deadline, deadline_atom::value);
+  if (self->state.plan.deposit.kind == wire::message_kind::Deposit)
+    deposit(self);
+  else
+    hold(self);
+  return {
+      [self](const wire::frame& f) { on_frame(self, f); },
+      [self](deadline_atom) {
+        const auto seconds = self->state.plan.options->task_deadline.count();
+        fail(self, failure_kind::timed_out,
+             make_error(errc::stale, "no result within " + std::to_string(seconds) + " s"));
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_task(caf::actor_system& sys, task_plan plan) {
+  return sys.spawn(task_behavior, std::move(plan));
+}
+
+}  // namespace agora::net::gateway

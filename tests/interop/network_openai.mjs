@@ -1,0 +1,108 @@
+// The live network as users run it, with real processes on loopback: `agora up` served through
+// the OpenAI SDK (chat, streaming, completions, models, errors), a proof checked with ethers, a
+// second provider as its own `agora provider` process dialing the relay, a SIGKILL of the node
+// (the provider reconnects and registers again once it is back), and clean SIGTERM exits.
+// Usage: node network_openai.mjs /path/to/agora
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import OpenAI from "openai";
+import { getBytes, verifyMessage } from "ethers";
+import { check, freePort, getJson, results, startAgora, waitFor } from "./harness.mjs";
+
+const agora = process.argv[2];
+const dir = mkdtempSync(join(tmpdir(), "agora-network-"));
+const processes = [];
+function start(args) {
+  const p = startAgora(agora, args);
+  processes.push(p);
+  return p;
+}
+async function health(base) { return getJson(`${base}/health`); }
+function count(text, needle) { return text.split(needle).length - 1; }
+
+const gatewayPort = await freePort(), relayPort = await freePort();
+const base = `http://127.0.0.1:${gatewayPort}`;
+const upArgs = ["up", "--port", `${gatewayPort}`, "--relay-port", `${relayPort}`,
+                "--data-dir", join(dir, "node")];
+try {
+  let up = start(upArgs);
+  await waitFor("the node's health", async () => (await health(base))?.providers >= 1);
+  const relayAddress = up.log.match(/relay address (0x[0-9a-fA-F]{40})/)?.[1];
+  check("up prints the relay address", !!relayAddress, up.log);
+
+  const openai = new OpenAI({ baseURL: `${base}/v1`, apiKey: "unused" });
+  const models = await openai.models.list();
+  check("models lists mock-model", models.data.some((m) => m.id === "mock-model"));
+
+  const ask = { model: "mock-model", messages: [{ role: "user", content: "hello market" }],
+                temperature: 0, max_tokens: 8 };
+  const chat = await openai.chat.completions.create(ask);
+  const text = chat.choices[0].message.content;
+  check("chat completion shape", chat.object === "chat.completion" && text.length > 0 &&
+        chat.choices[0].finish_reason === "length" && chat.usage.completion_tokens === 8,
+        JSON.stringify(chat));
+
+  const stream = await openai.chat.completions.create({
+    ...ask, stream: true, stream_options: { include_usage: true } });
+  let streamed = "", usage = null;
+  for await (const chunk of stream) {
+    streamed += chunk.choices[0]?.delta?.content ?? "";
+    if (chunk.usage) usage = chunk.usage;
+  }
+  check("stream gives the same text", streamed === text, `${streamed} != ${text}`);
+  check("stream ends with usage", usage?.completion_tokens === 8, JSON.stringify(usage));
+
+  const completion = await openai.completions.create({
+    model: "mock-model", prompt: "once upon", max_tokens: 4, temperature: 0 });
+  check("completion", completion.object === "text_completion" &&
+        completion.choices[0].text.split(" ").length === 4, JSON.stringify(completion));
+
+  try {
+    await openai.chat.completions.create({ ...ask, model: "no-such-model" });
+    check("unknown model refused", false);
+  } catch (e) {
+    check("unknown model is 404", e.status === 404 && /Model not found/.test(e.message), e);
+  }
+  const bad = await fetch(`${base}/v1/chat/completions`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: "{not json" });
+  const badBody = await bad.json();
+  check("malformed JSON is 400", bad.status === 400 &&
+        badBody.error?.type === "invalid_request_error", JSON.stringify(badBody));
+
+  const proof = await (await fetch(`${base}/v1/proofs/${chat.id}`)).json();
+  check("proof names the tokens", proof.completion_tokens === 8 && proof.model === "mock-model",
+        JSON.stringify(proof));
+  check("proof signature recovers the provider",
+        verifyMessage(getBytes(proof.payload), proof.signature) === proof.provider,
+        JSON.stringify(proof));
+
+  const provider = start(["provider", "--relay", `ws://127.0.0.1:${relayPort}`,
+                          "--relay-address", relayAddress, "--data-dir", join(dir, "provider")]);
+  await waitFor("the second provider", async () => (await health(base))?.providers >= 2);
+  check("provider registered", count(provider.log, "registered with relay") === 1, provider.log);
+
+  up.kill("SIGKILL");
+  await up.exited;
+  await waitFor("the provider to notice", async () => /lost connection to relay/.test(provider.log));
+  up = start(upArgs);
+  await waitFor("the node back with both providers",
+                async () => (await health(base))?.providers >= 2);
+  await waitFor("the provider's new registration",
+                async () => count(provider.log, "registered with relay") >= 2);
+  const again = await openai.chat.completions.create(ask);
+  check("same answer after the restart", again.choices[0].message.content === text);
+
+  provider.kill("SIGTERM");
+  check("provider exits cleanly on SIGTERM", (await provider.exited).code === 0, provider.log);
+  up.kill("SIGTERM");
+  check("node exits cleanly on SIGTERM", (await up.exited).code === 0, up.log);
+} catch (e) {
+  check("no exception", false, e.stack ?? e);
+  for (const p of processes) console.log(`--- ${p.spawnargs.join(" ")}\n${p.log}`);
+} finally {
+  for (const p of processes) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`network_openai: ${results.passed} passed, ${results.failed} failed`);
+process.exit(results.failed === 0 ? 0 : 1);

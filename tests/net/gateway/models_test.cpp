@@ -1,0 +1,55 @@
+// GET /v1/models, GET /health and GET /v1/account over real HTTP: the model list from the
+// providers healthy on the relay (OpenAI's list shape, owned_by the provider), how both follow a
+// drained provider, and the house account's balance as the escrow keeps it.
+#include <gtest/gtest.h>
+
+#include "tests/net/gateway/gateway_fixture.hpp"
+
+namespace agora::net::testing {
+namespace {
+
+namespace json = boost::json;
+
+TEST_F(gateway_test, models_lists_what_healthy_providers_serve) {
+  const http_reply r = get("/v1/models");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const json::value body = r.json();
+  EXPECT_EQ(body.at("object").as_string(), "list");
+  const json::array& data = body.at("data").as_array();
+  ASSERT_EQ(data.size(), 1u);
+  const json::object& m = data[0].as_object();
+  EXPECT_EQ(m.at("id").as_string(), "mock-model");
+  EXPECT_EQ(m.at("object").as_string(), "model");
+  EXPECT_GE(m.at("created").as_int64(), epoch_unix_s);
+  EXPECT_EQ(m.at("owned_by").as_string(), provider_key_.address().to_string());
+  EXPECT_EQ(m.at("providers").as_int64(), 1);
+  EXPECT_EQ(m.at("max_context").as_int64(), actors::mock_model::max_context);
+  EXPECT_EQ(m.at("price_per_million_tokens_micros").as_int64(), provider_price_micros);
+}
+
+TEST_F(gateway_test, health_counts_providers_and_models) {
+  const http_reply r = get("/health");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json(), json::parse(R"({"status":"ok","providers":1,"models":1})"));
+}
+
+TEST_F(gateway_test, account_reports_the_house_balance_the_escrow_keeps) {
+  const http_reply r = get("/v1/account");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const json::value parsed = r.json();
+  const json::object& body = parsed.as_object();
+  EXPECT_EQ(body.at("object").as_string(), "account");
+  EXPECT_EQ(body.at("address").as_string(), house_key_.address().to_string());
+  EXPECT_EQ(body.at("available_micros").as_int64(), house_deposit_micros);
+  EXPECT_EQ(body.at("available_micros").as_int64(), house_balance());
+}
+
+TEST_F(gateway_test, a_drained_provider_leaves_the_list) {
+  caf::anon_send(provider_, actors::drain_atom_v);
+  ASSERT_TRUE(wait_until([this] { return healthy_providers() == 0; }));
+  EXPECT_EQ(get("/v1/models").json(), json::parse(R"({"object":"list","data":[]})"));
+  EXPECT_EQ(get("/health").json(), json::parse(R"({"status":"ok","providers":0,"models":0})"));
+}
+
+}  // namespace
+}  // namespace agora::net::testing
