@@ -32,7 +32,6 @@ struct relay_task {
   uint16_t attempt = 0;
   bool proving = false;           // a Completed TaskResult came in: waiting for the proof
   std::vector<address> failed;    // providers whose attempt failed: not asked again
-  std::vector<address> unserved;  // of those, the ones that let the deadline pass in silence
 };
 
 /// A rental session the relay asked a provider for (pending) or granted (active).

@@ -95,16 +95,14 @@ void finish_attempt(relay_pointer self, const relay_task& task, wire::TaskStatus
 
 using task_iterator = std::map<wire::id128, relay_task>::iterator;
 
-/// Nobody served the task: Refund its hold, Slash every provider that stayed silent, tell the
-/// renter, forget the task.
+/// Nobody served the task: Refund its hold, tell the renter, forget the task. (Each provider
+/// that stayed silent was slashed when its deadline passed.)
 void fail_task(relay_pointer self, task_iterator it) {
   auto& st = self->state;
   const relay_task& task = it->second;
   spdlog::warn("relay {}: task {} was not served after {} attempt(s)", st.self_id.to_string(),
                to_hex(it->first), task.attempt + 1);
   send_refund(self, task.hold_id);
-  for (const address& provider : task.unserved)
-    send_failure_slash(self, provider, it->first);
   const auto why = make_error(errc::limit_exceeded, "No providers available: task " +
                                                         to_hex(it->first) + " was not served");
   self->send(task.sink,
@@ -246,7 +244,9 @@ void check_deadlines(relay_pointer self) {
       continue;
     }
     finish_attempt(self, task, wire::TaskStatus::DeadlineExceeded);
-    task.unserved.push_back(task.provider);
+    // It accepted a paid task and let the deadline pass in silence: failure to serve, whether
+    // or not another provider takes the task over.
+    send_failure_slash(self, task.provider, task_id);
     retry_or_fail(self, it);
   }
 }

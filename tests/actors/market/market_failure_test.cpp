@@ -66,8 +66,11 @@ TEST_F(reassignment_test, vanished_provider_task_is_reassigned_and_settled) {
   EXPECT_EQ(sent(message_kind::Settle), 1u);
   EXPECT_EQ(earnings(served), cost - fee_of(cost));
   EXPECT_EQ(earnings(vanished), 0);
-  EXPECT_EQ(staked(vanished), stake_micros);  // served after all: nobody is slashed
-  EXPECT_EQ(slashed(), 0);
+  // Served after all, but the vanished provider failed the task it accepted: slashed.
+  const int64_t slash = slash_of(stake_micros, 500);
+  EXPECT_EQ(sent(message_kind::Slash), 1u);
+  EXPECT_EQ(staked(vanished), stake_micros - slash);
+  EXPECT_EQ(slashed(), slash);
   EXPECT_EQ(renter_balance(), deposit_micros - cost);
   expect_conserved();
 }

@@ -415,7 +415,10 @@ TEST_F(relay_actor_test, reassigns_the_task_of_a_vanished_provider) {
   EXPECT_EQ(proofs[0].as<wire::ComputeProof>()->price_per_million_tokens_micros(),
             price_of(3 - vanished));
   EXPECT_EQ(escrow_log_.opened(wire::message_kind::Settle).size(), 1u);
-  EXPECT_EQ(escrow_log_.opened(wire::message_kind::Slash).size(), 0u);
+  auto slashes = escrow_log_.opened(wire::message_kind::Slash);  // reassigned, and slashed
+  ASSERT_EQ(slashes.size(), 1u);
+  EXPECT_EQ(wire::from_wire(*slashes[0].as<wire::Slash>()->provider()), first);
+  EXPECT_EQ(slashes[0].as<wire::Slash>()->reason(), wire::SlashReason::FailureToServe);
   EXPECT_EQ(status().tasks, 0u);
 }
 
