@@ -30,8 +30,8 @@ struct relay_task {
   wall_time assigned;
   wall_time deadline;  // of the current attempt
   uint16_t attempt = 0;
-  bool proving = false;           // a Completed TaskResult came in: waiting for the proof
-  std::vector<address> failed;    // providers whose attempt failed: not asked again
+  bool proving = false;         // a Completed TaskResult came in: waiting for the proof
+  std::vector<address> failed;  // providers whose attempt failed: not asked again
 };
 
 /// A rental session the relay asked a provider for (pending) or granted (active).
