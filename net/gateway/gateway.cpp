@@ -8,6 +8,7 @@
 #include "net/gateway/openai/models.hpp"
 #include "net/gateway/ops/account.hpp"
 #include "net/gateway/ops/health.hpp"
+#include "net/gateway/ops/metrics.hpp"
 #include "net/gateway/proofs/proof_routes.hpp"
 #include "net/gateway/router.hpp"
 
@@ -19,7 +20,7 @@ router make_router(const caf::actor& actor, const gateway_options& options, cons
                    std::shared_ptr<const proof_store> proofs,
                    std::shared_ptr<gateway_counters> counters) {
   using openai::endpoint;
-  router r{std::move(counters)};
+  router r{counters};
   r.add(http::verb::post, "/v1/chat/completions", "chat",
         openai::completion_route(actor, endpoint::chat, options.limits, options.x402));
   r.add(http::verb::post, "/v1/completions", "completions",
@@ -28,6 +29,7 @@ router make_router(const caf::actor& actor, const gateway_options& options, cons
   r.add_prefix(http::verb::get, "/v1/proofs/", "proofs", proof_route(std::move(proofs)));
   r.add(http::verb::get, "/health", "health", health_route(actor));
   r.add(http::verb::get, "/v1/account", "account", account_route(actor, house));
+  r.add(http::verb::get, "/metrics", "metrics", metrics_route(counters));
   return r;
 }
 

@@ -7,6 +7,7 @@
 //   GET  /v1/proofs/{response id}                     proofs/proof_routes.hpp
 //   GET  /health                                      ops/health.hpp
 //   GET  /v1/account                                  ops/account.hpp
+//   GET  /metrics (Prometheus text)                   ops/metrics.hpp
 //   x402 pay-per-request on the completion routes     x402/paywall.hpp (docs/X402.md)
 //
 // Use: gateway g{sys, actor_options, options}; if (auto s = g.start(); !s) …; g.port(); the

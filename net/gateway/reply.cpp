@@ -17,8 +17,12 @@ void reply_channel::add_header(std::string name, std::string value) {
 }
 
 void reply_channel::json(http::status status, std::string body) {
+  text(status, "application/json", std::move(body));
+}
+
+void reply_channel::text(http::status status, std::string content_type, std::string body) {
   counters_->count_request(route_, static_cast<unsigned>(status));
-  responder_->reply(status, "application/json", std::move(body), std::move(headers_));
+  responder_->reply(status, std::move(content_type), std::move(body), std::move(headers_));
 }
 
 void reply_channel::error(const openai::api_error& e) {

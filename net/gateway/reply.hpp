@@ -21,6 +21,8 @@ class reply_channel {
   /// Adds a header field to the answer not sent yet (x402's payment headers).
   void add_header(std::string name, std::string value);
   void json(http::status status, std::string body);
+  /// A whole answer of another content type (e.g. Prometheus text).
+  void text(http::status status, std::string content_type, std::string body);
   void error(const openai::api_error& e);
   /// A 200 text/event-stream; parts follow with stream(), then end_stream().
   void start_stream();

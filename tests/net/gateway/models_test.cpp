@@ -1,6 +1,7 @@
-// GET /v1/models, GET /health and GET /v1/account over real HTTP: the model list from the
-// providers healthy on the relay (OpenAI's list shape, owned_by the provider), how both follow a
-// drained provider, and the house account's balance as the escrow keeps it.
+// GET /v1/models, GET /health, GET /v1/account and GET /metrics over real HTTP: the model list
+// from the providers healthy on the relay (OpenAI's list shape, owned_by the provider), how both
+// follow a drained provider, the house account's balance as the escrow keeps it, and the
+// counters in Prometheus text.
 #include <gtest/gtest.h>
 
 #include "tests/net/gateway/gateway_fixture.hpp"
@@ -42,6 +43,19 @@ TEST_F(gateway_test, account_reports_the_house_balance_the_escrow_keeps) {
   EXPECT_EQ(body.at("address").as_string(), house_key_.address().to_string());
   EXPECT_EQ(body.at("available_micros").as_int64(), house_deposit_micros);
   EXPECT_EQ(body.at("available_micros").as_int64(), house_balance());
+}
+
+TEST_F(gateway_test, metrics_count_requests_by_route_and_status_in_prometheus_text) {
+  ASSERT_EQ(get("/health").status, 200u);
+  ASSERT_EQ(get("/no/such/path").status, 404u);
+  const http_reply r = get("/metrics");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.content_type, "text/plain; version=0.0.4");
+  for (const char* line : {"# TYPE agora_gateway_requests_total counter\n",
+                           "agora_gateway_requests_total{route=\"health\",status=\"200\"} 1\n",
+                           "agora_gateway_requests_total{route=\"unmatched\",status=\"404\"} 1\n",
+                           "agora_gateway_proofs_verified_total 0\n"})
+    EXPECT_NE(r.body.find(line), std::string::npos) << line << " in\n" << r.body;
 }
 
 TEST_F(gateway_test, a_drained_provider_leaves_the_list) {
