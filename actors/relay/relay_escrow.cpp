@@ -1,33 +1,19 @@
 // What the relay reports to the escrow (docs/PROTOCOL.md §6–§7): Settle per ComputeProof, Refund
-// and FailureToServe Slash for a task nobody served, Downtime Slash per offline episode, the
-// SessionEnd of an expired rental. Every request
-// is sealed by the relay; its idempotency key is derived from what it reports, so a relay that
-// reports twice (after a restart, say) cannot make the escrow act twice.
+// for a task nobody served, FailureToServe Slash per provider that let a task's deadline pass,
+// Downtime Slash per offline episode, the SessionEnd of an expired rental. Every request is
+// sealed by the relay; its idempotency key is derived from what it reports (derived_id.hpp), so
+// a relay that reports twice (after a restart, say) cannot make the escrow act twice. Reports
+// the escrow could not take are sent again on the next ticks.
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-
 #include "actors/common/caf_error.hpp"
 #include "actors/relay/relay_state.hpp"
-#include "core/keccak.hpp"
+#include "schemas/derived_id.hpp"
 
 namespace agora::actors {
 
 namespace {
-
-/// The first 16 bytes of keccak-256(tag ‖ provider ‖ subject): one key per (reason, provider,
-/// subject), the same on every relay.
-wire::id128 derived_key(std::string_view tag, const address& provider, byte_view subject) {
-  bytes input(tag.begin(), tag.end());
-  const address::raw_type& who = provider.raw();
-  input.insert(input.end(), who.begin(), who.end());
-  input.insert(input.end(), subject.begin(), subject.end());
-  const hash256 digest = keccak256(input);
-  wire::id128 key{};
-  std::copy_n(digest.begin(), key.size(), key.begin());
-  return key;
-}
 
 /// True for an answer that says nothing about the request: the escrow did not get it or did not
 /// answer in time (it may be restarting).
@@ -120,7 +106,7 @@ void send_refund(relay_pointer self, const wire::id128& hold_id) {
 void send_failure_slash(relay_pointer self, const address& provider, const wire::id128& task_id) {
   wire::SlashT m = make_slash(self, provider, wire::SlashReason::FailureToServe);
   m.task_id = wire::to_wire(task_id);
-  m.idempotency_key = wire::to_wire(derived_key("agora.slash.unserved", provider, task_id));
+  m.idempotency_key = wire::to_wire(wire::derived_id("agora.slash.unserved", provider, task_id));
   send_to_escrow(self, relay_seal(self, m),
                  "FailureToServe Slash of " + provider.to_string() + " for " + to_hex(task_id));
 }
@@ -132,7 +118,7 @@ void send_downtime_slash(relay_pointer self, const address& provider, wall_time 
   bytes subject(sizeof since_ns);
   for (size_t i = 0; i < subject.size(); ++i)
     subject[i] = static_cast<uint8_t>(static_cast<uint64_t>(since_ns) >> (8 * i));
-  m.idempotency_key = wire::to_wire(derived_key("agora.slash.downtime", provider, subject));
+  m.idempotency_key = wire::to_wire(wire::derived_id("agora.slash.downtime", provider, subject));
   send_to_escrow(self, relay_seal(self, m),
                  "Downtime Slash of " + provider.to_string() + " offline since " +
                      std::to_string(m.offline_since_unix_s));

@@ -7,24 +7,10 @@
 #include <string>
 
 #include "actors/common/caf_error.hpp"
-#include "core/keccak.hpp"
+#include "schemas/derived_id.hpp"
 #include "schemas/wire_types.hpp"
 
 namespace agora::net {
-
-namespace {
-
-/// The first 16 bytes of keccak256(label ‖ account).
-wire::id128 stable_id(std::string_view label, const address& account) {
-  bytes input(label.begin(), label.end());
-  input.insert(input.end(), account.raw().begin(), account.raw().end());
-  const hash256 digest = keccak256(input);
-  wire::id128 id{};
-  std::copy_n(digest.begin(), id.size(), id.begin());
-  return id;
-}
-
-}  // namespace
 
 wire::frame stable_deposit(const private_key& payer, const address& account, int64_t micros,
                            std::string_view label, int64_t now_unix_s) {
@@ -33,7 +19,7 @@ wire::frame stable_deposit(const private_key& payer, const address& account, int
   m.depositor = wire::to_wire(payer.address());
   m.account = wire::to_wire(account);
   m.amount_micros = micros;
-  m.idempotency_key = wire::to_wire(stable_id(label, account));
+  m.idempotency_key = wire::to_wire(wire::derived_id(label, account));
   m.created_unix_s = now_unix_s;
   return wire::frame{wire::message_kind::Deposit, wire::seal(m, payer)};
 }
@@ -44,7 +30,7 @@ wire::frame stable_stake(const private_key& provider, int64_t micros, std::strin
   wire::StakeT m;
   m.provider = wire::to_wire(provider.address());
   m.amount_micros = micros;
-  m.idempotency_key = wire::to_wire(stable_id(label, provider.address()));
+  m.idempotency_key = wire::to_wire(wire::derived_id(label, provider.address()));
   m.created_unix_s = now_unix_s;
   return wire::frame{wire::message_kind::Stake, wire::seal(m, provider)};
 }

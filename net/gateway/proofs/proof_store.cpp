@@ -56,9 +56,9 @@ proof_store::proof_store(size_t proofs_max, std::shared_ptr<storage::store> dura
 }
 
 void proof_store::put(const wire::id128& task_id, stored_proof proof) {
-  std::lock_guard lock(mutex_);
-  if (durable_ != nullptr)
+  if (durable_ != nullptr)  // RocksDB is thread-safe: readers need not wait for the disk
     write_durable(*durable_, task_id, proof.sealed);
+  std::lock_guard lock(mutex_);
   const bool fresh = proofs_.insert_or_assign(task_id, std::move(proof)).second;
   if (fresh)
     order_.push_back(task_id);
