@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates python3
   libcaf-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev
   libsecp256k1-dev libcrypto++-dev libflatbuffers-dev flatbuffers-compiler librocksdb-dev
-  libspdlog-dev libcli11-dev libopenblas-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libspdlog-dev libcli11-dev libopenblas-dev libicu-dev libgtest-dev libgmock-dev libbenchmark-dev
   patchelf
 )
 
