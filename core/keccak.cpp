@@ -16,6 +16,27 @@ hash256 keccak256(byte_view data) {
   return out;
 }
 
+struct keccak256_hasher::state {
+  CryptoPP::Keccak_256 hasher;
+  bool finished = false;
+};
+
+keccak256_hasher::keccak256_hasher() : state_(std::make_unique<state>()) {}
+keccak256_hasher::~keccak256_hasher() = default;
+
+void keccak256_hasher::update(byte_view data) {
+  AGORA_ASSERT(!state_->finished);
+  state_->hasher.Update(data.data(), data.size());
+}
+
+hash256 keccak256_hasher::finish() {
+  AGORA_ASSERT(!state_->finished);
+  state_->finished = true;
+  hash256 out{};
+  state_->hasher.Final(out.data());
+  return out;
+}
+
 hash256 sha256(byte_view data) {
   hash256 out{};
   unsigned int size = 0;

@@ -21,6 +21,14 @@ TEST(keccak, hello_world) {
             "47173285a8d7341e5e972fc677286384f802f8ef42a5ec5f03bbfa254cb01fad");
 }
 
+TEST(keccak, pieces_hash_as_the_whole) {
+  keccak256_hasher hasher;
+  hasher.update(as_bytes("hello"));
+  hasher.update(as_bytes(""));
+  hasher.update(as_bytes(" world"));
+  EXPECT_EQ(hasher.finish(), keccak256(as_bytes("hello world")));
+}
+
 TEST(sha256, abc_matches_fips_180_2) {
   EXPECT_EQ(to_hex(sha256(as_bytes("abc"))),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
