@@ -18,6 +18,9 @@ report run_gateway_suite(const options& opts);
 /// One relay (own process) with 10,000 heartbeating WebSocket providers: RSS per idle
 /// connection and CPU; task round trips over ws:// at 1, 64 and 256 concurrent requests.
 report run_network_suite(const options& opts);
+/// The inference engine: prefill and batch-1 decode of GPT-2 124M and TinyLlama-1.1B shapes
+/// beside the machine's bandwidth and SGEMM floors.
+report run_engine_suite(const options& opts);
 /// The simulation's core loop in events per second and a simulated market's time compression.
 report run_sim_suite(const options& opts);
 

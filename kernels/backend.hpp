@@ -25,6 +25,15 @@ class kv_sequence {
   virtual uint32_t capacity() const = 0;
 };
 
+/// One sequence's share of a batched step: run `tokens` on `sequence`, write the logits of the
+/// last of them into `logits`, and report how it went in `outcome`.
+struct batch_entry {
+  kv_sequence* sequence = nullptr;
+  std::span<const uint32_t> tokens;
+  std::span<float> logits;
+  status outcome;
+};
+
 class backend {
  public:
   virtual ~backend() = default;
@@ -41,6 +50,15 @@ class backend {
   /// On error the sequence is unchanged.
   virtual status forward(kv_sequence& sequence, std::span<const uint32_t> tokens,
                          std::span<float> logits) = 0;
+  /// One step of continuous batching: every entry as `forward` would run it, each entry's
+  /// outcome independent of the others (a failed entry leaves its sequence unchanged and the
+  /// rest still run). In deterministic mode an entry's logits must not depend on what else is
+  /// in the batch. REQUIRES: distinct sequences. This default runs the entries one by one;
+  /// backends that gain from batching (CUDA: one GEMM for every decode row) override it.
+  virtual void forward_batch(std::span<batch_entry> entries) {
+    for (batch_entry& e : entries)
+      e.outcome = forward(*e.sequence, e.tokens, e.logits);
+  }
   /// The final hidden states (after the last norm) of `tokens` run as a fresh sequence,
   /// mean-pooled over positions and L2-normalised: config().hidden_size floats (embeddings).
   virtual result<std::vector<float>> embed(std::span<const uint32_t> tokens) = 0;

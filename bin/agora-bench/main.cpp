@@ -20,6 +20,8 @@ const std::map<std::string, std::pair<suite_fn, std::string>>& suites() {
        {agora::bench::run_network_suite,
         "relay with 10,000 WebSocket providers; task round trips over ws://"}},
       {"gateway", {agora::bench::run_gateway_suite, "OpenAI chat completions through agora up"}},
+      {"engine",
+       {agora::bench::run_engine_suite, "inference engine prefill and decode vs hardware floors"}},
       {"sim", {agora::bench::run_sim_suite, "simulation core loop and market time compression"}},
   };
   return all;

@@ -15,5 +15,6 @@ void add_doctor_command(CLI::App& app, action& run);
 void add_up_command(CLI::App& app, action& run);
 void add_provider_command(CLI::App& app, action& run);
 void add_role_commands(CLI::App& app, action& run);
+void add_engine_commands(CLI::App& app, action& run);
 
 }  // namespace agora::cli

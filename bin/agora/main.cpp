@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   agora::cli::add_role_commands(app, run);
   agora::cli::add_key_commands(app, run);
   agora::cli::add_doctor_command(app, run);
+  agora::cli::add_engine_commands(app, run);
 
   try {
     app.parse(argc, argv);
