@@ -18,7 +18,6 @@ class lying_engine final : public actors::engine {
   lying_engine(uint32_t wrong_permille, std::shared_ptr<random_source> rng);
 
   std::vector<actors::model_info> models() const override { return honest_.models(); }
-  actors::engine_identity identity() const override { return honest_.identity(); }
   result<actors::generation> generate(const actors::generation_request& request) override;
 
  private:

@@ -70,11 +70,13 @@ result<judgement> judge(engine& backend, const wire::Dispute& dispute) {
   auto request = matching_request(wire::view(dispute.request()), p);
   if (!request)
     return judgement{};  // Inconclusive: nothing to re-run against this proof
-  auto rerun = backend.generate(generation_request_of(*request->as<wire::TaskRequest>()));
+  const generation_request rerun_request = generation_request_of(*request->as<wire::TaskRequest>());
+  auto rerun = backend.generate(rerun_request);
   if (!rerun)
     return judgement{};  // Inconclusive: this arbiter cannot run the task
   judgement out;
-  out.recomputed_output_hash = wire::output_hash_text(rerun->text);
+  // An embedding compares its values' hash, a generation its text's (PROTOCOL.md "Hashes").
+  out.recomputed_output_hash = output_hash_of(rerun_request.kind, *rerun);
   out.outcome = out.recomputed_output_hash == wire::from_wire(*p.output_hash())
                     ? wire::VerdictOutcome::ProviderCorrect
                     : wire::VerdictOutcome::ProviderWrong;

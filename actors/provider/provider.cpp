@@ -64,7 +64,6 @@ provider_actor::behavior_type provider(provider_pointer self, provider_options o
   auto& st = self->state;
   st.self_id = options.key.address();
   st.models = options.backend->models();
-  st.identity = options.backend->identity();
   st.worker = self->spawn<caf::linked>(worker, options.backend, options.worker);
   st.options = std::move(options);
   if (st.options->register_at_start)

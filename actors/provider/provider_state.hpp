@@ -50,7 +50,6 @@ struct provider_state {
   address self_id;                          // options.key.address()
   worker_actor worker;
   std::vector<model_info> models;  // what the engine serves
-  engine_identity identity;
   bytes session_id;  // 32 random bytes, single use
   provider_phase phase = provider_phase::registering;
   uint64_t sequence = 0;  // last Heartbeat/Drain/Deregister sequence sent

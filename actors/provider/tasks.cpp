@@ -5,11 +5,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "actors/common/caf_error.hpp"
 #include "actors/provider/session.hpp"
 #include "actors/provider/task_log.hpp"
 #include "actors/worker/task_request.hpp"
+#include "schemas/limits.hpp"
 #include "schemas/proof_hash.hpp"
 
 namespace agora::actors {
@@ -59,8 +61,21 @@ status check_servable(provider_pointer self, const running_task& task) {
   if (std::none_of(models.begin(), models.end(),
                    [&](const model_info& m) { return m.id == task.model; }))
     return make_error(errc::not_found, "model '" + task.model + "' is not served here");
-  if (task.task_type == wire::TaskType::Embedding)
-    return make_error(errc::unsupported, "Embedding tasks are not served yet");
+  return {};
+}
+
+/// An embed generation's output as the wire allows it (PROTOCOL.md §8): 1 to
+/// embedding_dims_max finite values and no completion tokens; an engine breaking that fails
+/// the task rather than the TaskResult's limits.
+status check_embedding(const generation& g) {
+  if (g.embedding.empty() || g.embedding.size() > wire::limits::embedding_dims_max)
+    return make_error(errc::limit_exceeded, "the engine's embedding has " +
+                                                std::to_string(g.embedding.size()) + " values");
+  if (!std::all_of(g.embedding.begin(), g.embedding.end(),
+                   [](float v) { return std::isfinite(v); }))
+    return make_error(errc::invalid_argument, "the engine's embedding has non-finite values");
+  if (g.completion_tokens != 0 || !g.chunks.empty())
+    return make_error(errc::invalid_argument, "the engine generated tokens for an embedding");
   return {};
 }
 
@@ -98,11 +113,12 @@ wire::ComputeProofT make_proof(provider_pointer self, const running_task& task, 
   m.started_unix_ns = unix_nanoseconds(task.started);
   m.finished_unix_ns = unix_nanoseconds(st.options->clock.now(self));
   m.worker = std::make_unique<wire::WorkerIdentityT>();
-  m.worker->backend = st.identity.backend;
-  m.worker->device = st.identity.device;
-  m.worker->device_index = st.identity.device_index;
-  m.worker->engine_version = st.identity.engine_version;
-  m.worker->deterministic = st.identity.deterministic;
+  const engine_identity& served_by = model->served_by;
+  m.worker->backend = served_by.backend;
+  m.worker->device = served_by.device;
+  m.worker->device_index = served_by.device_index;
+  m.worker->engine_version = served_by.engine_version;
+  m.worker->deterministic = served_by.deterministic;
   m.price_per_million_tokens_micros = task.price_per_million_tokens_micros;
   m.finish_reason = g.finish_reason;
   return m;
@@ -136,6 +152,10 @@ void on_generation(provider_pointer self, uint64_t id, result<generation> out) {
   AGORA_ASSERT(it != st.running.end());
   const running_task task = std::move(it->second);
   st.running.erase(it);
+  const bool embed = task.task_type == wire::TaskType::Embedding;
+  if (out && embed)
+    if (auto checked = check_embedding(*out); !checked)
+      out = checked.error();
   if (!out) {
     auto m = make_result(self, task, wire::TaskStatus::Failed);
     m.finish_reason = wire::FinishReason::Error;
@@ -146,9 +166,13 @@ void on_generation(provider_pointer self, uint64_t id, result<generation> out) {
   m.finish_reason = out->finish_reason;
   m.prompt_tokens = out->prompt_tokens;
   m.completion_tokens = out->completion_tokens;
-  const hash256 output_hash = wire::output_hash_text(out->text);
+  const hash256 output_hash =
+      output_hash_of(embed ? request_kind::embed : request_kind::generate, *out);
   m.output_hash = wire::to_wire(output_hash);
-  if (!task.stream) {
+  if (embed) {
+    m.embedding = out->embedding;  // never streamed: chain_hash zero, chunk_count 0
+    AGORA_ASSERT(task.chunks == 0);
+  } else if (!task.stream) {
     m.text = out->text;
     m.token_ids = out->token_ids;
   }
@@ -171,7 +195,8 @@ void run(provider_pointer self, running_task task, generation_request request) {
     return reject(self, task, s.error());
   const uint64_t id = ++st.requests;
   request.id = id;
-  const chunk_sink sink = task.stream ? caf::actor_cast<chunk_sink>(self) : chunk_sink{};
+  const bool streams = task.stream && task.task_type != wire::TaskType::Embedding;
+  const chunk_sink sink = streams ? caf::actor_cast<chunk_sink>(self) : chunk_sink{};
   st.running.emplace(id, std::move(task));
   self->request(st.worker, worker_timeout, generate_atom_v, std::move(request), sink)
       .then([self, id](generation& g) { on_generation(self, id, std::move(g)); },

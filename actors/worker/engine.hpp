@@ -1,11 +1,12 @@
 // The inference engine interface a worker owns (DESIGN §6, §8): one request in, one generation
 // out, with the output already split into the chunks a streaming client receives. Backends:
-// mock-model (mock_model.hpp) for tests and the simulation; the CPU and CUDA engines of kernels/
-// come later behind the same interface. An engine is used by one actor at a time.
+// mock-model (mock_model.hpp) for tests and the simulation, model folders on the engine of
+// kernels/ (folder_engine.hpp). Engines that batch also take requests asynchronously (start).
 #pragma once
 
 #include <caf/meta/type_name.hpp>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,12 @@ struct chat_message {
   std::string content;
 };
 
+/// What a request asks for: a generation (completion or chat), or the embedding of its input.
+enum class request_kind : uint8_t { generate = 0, embed = 1 };
+
 /// One generation. Exactly one of prompt, prompt_token_ids and messages is non-empty; an engine
 /// renders messages with its model's chat template (chat_prompt.hpp has the plain fallback).
+/// An embed request has a prompt or prompt_token_ids (never messages); its sampling is unused.
 struct generation_request {
   uint64_t id = 0;    // chosen by the caller; echoed in every chunk and in the generation
   std::string model;  // a model_info id of the engine
@@ -40,6 +45,7 @@ struct generation_request {
   std::vector<uint32_t> prompt_token_ids;
   sampling_params sampling;
   std::vector<chat_message> messages;
+  request_kind kind = request_kind::generate;
 };
 
 /// A piece of the output, streamed while generating. Chunks are numbered from 0; their texts
@@ -59,14 +65,8 @@ struct generation {
   uint32_t prompt_tokens = 0;
   uint32_t completion_tokens = 0;  // == token_ids.size()
   std::vector<generation_chunk> chunks;
-};
-
-/// A model an engine serves (becomes a ModelOffer in Register).
-struct model_info {
-  std::string id;
-  uint32_t max_context = 0;  // tokens
-  std::string quantization;
-  hash256 weights_hash{};  // PROTOCOL.md "Hashes"
+  /// An embed request's answer: finite values, L2-normalised; no tokens, text or chunks then.
+  std::vector<float> embedding;
 };
 
 /// Which engine produced a result (becomes ComputeProof.worker).
@@ -78,12 +78,35 @@ struct engine_identity {
   bool deterministic = false;  // same request and seed → same tokens (DESIGN §8)
 };
 
+/// A model an engine serves (becomes a ModelOffer in Register).
+struct model_info {
+  std::string id;
+  uint32_t max_context = 0;  // tokens
+  std::string quantization;
+  hash256 weights_hash{};     // PROTOCOL.md "Hashes"
+  engine_identity served_by;  // the backend that runs it (one engine may hold several)
+};
+
+/// The asynchronous path's callbacks (engine::start). Both run on a thread of the engine's, so
+/// they must only post (caf::anon_send), never touch actor state.
+using chunk_callback = std::function<void(generation_chunk chunk)>;
+using done_callback = std::function<void(result<generation> outcome)>;
+
+/// Two ways to run a request:
+///  - synchronous: generate() runs it to the end, one request at a time (mock-model, the
+///    external OpenAI-compatible backend, the simulation's engines);
+///  - asynchronous, for engines that batch (batches(request) true: a model folder on the
+///    continuous-batching scheduler): start() hands the request over and returns at once; the
+///    engine streams its chunks through on_chunk as tokens are produced and ends it with one
+///    on_done, on its own thread; many requests run together; cancel() ends one early.
+/// The choice is per request rather than per engine so that an engine_set can hold a batching
+/// model folder beside mock-model: each request takes the path of the engine serving its model,
+/// and the synchronous engines keep their single-threaded, deterministic behaviour.
 class engine {
  public:
   virtual ~engine() = default;
-  /// The models this engine serves now.
+  /// The models this engine serves now, each with the backend that runs it.
   virtual std::vector<model_info> models() const = 0;
-  virtual engine_identity identity() const = 0;
   /// Runs one request to the end. Errors: not_found (unknown model), invalid_argument (a request
   /// the engine cannot run), limit_exceeded (over the model's context), io_error (a backend
   /// that could not be reached).
@@ -93,6 +116,30 @@ class engine {
   /// engine that answers at once (mock-model) runs inline, which keeps the simulation on its
   /// single thread.
   virtual bool blocks() const { return false; }
+
+  /// True when `request` runs on the asynchronous path (start/cancel) rather than generate.
+  virtual bool batches(const generation_request& request) const {
+    (void)request;
+    return false;
+  }
+  /// Starts `request` and returns at once. On success the engine later calls on_chunk once per
+  /// chunk, in index order (the chunks generate() would return: their texts concatenate to the
+  /// generation's text), then on_done exactly once, both from its own thread; an engine being
+  /// destroyed ends the requests it still holds with an error (io_error). On error nothing is
+  /// called. request.id names the request for cancel: it must be unique among the requests
+  /// this engine holds (already_exists otherwise). Errors: those of generate(), and
+  /// unsupported from an engine without this path. REQUIRES: batches(request); callbacks set.
+  virtual status start(const generation_request& request, chunk_callback on_chunk,
+                       done_callback on_done) {
+    (void)on_chunk;
+    (void)on_done;
+    return make_error(errc::unsupported,
+                      "model '" + request.model + "' runs one request at a time (generate)");
+  }
+  /// Asks that started request `request_id` end soon: its on_done then comes with an error
+  /// (stale) unless it had already finished. Ids the engine does not hold are ignored.
+  /// Thread-safe.
+  virtual void cancel(uint64_t request_id) { (void)request_id; }
 };
 
 // ------------------------------------------------------------------------------------------------
@@ -112,7 +159,7 @@ typename Inspector::result_type inspect(Inspector& f, chat_message& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, generation_request& x) {
   return f(caf::meta::type_name("agora::actors::generation_request"), x.id, x.model, x.prompt,
-           x.prompt_token_ids, x.sampling, x.messages);
+           x.prompt_token_ids, x.sampling, x.messages, x.kind);
 }
 
 template <class Inspector>
@@ -124,7 +171,7 @@ typename Inspector::result_type inspect(Inspector& f, generation_chunk& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, generation& x) {
   return f(caf::meta::type_name("agora::actors::generation"), x.request_id, x.token_ids, x.text,
-           x.finish_reason, x.prompt_tokens, x.completion_tokens, x.chunks);
+           x.finish_reason, x.prompt_tokens, x.completion_tokens, x.chunks, x.embedding);
 }
 
 }  // namespace agora::actors

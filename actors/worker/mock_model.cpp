@@ -3,6 +3,7 @@
 #include "actors/worker/mock_model.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "actors/worker/chat_prompt.hpp"
 #include "core/keccak.hpp"
@@ -62,6 +63,14 @@ uint32_t candidate_from_prefix(bytes prefix, uint32_t index) {
 status check_request(const generation_request& request) {
   if (request.model != mock_model_id)
     return make_error(errc::not_found, "model '" + request.model + "' is not served");
+  if (request.kind == request_kind::embed) {
+    if (!request.messages.empty())
+      return make_error(errc::invalid_argument, "an embed request takes no chat messages");
+    if (request.prompt.empty() == request.prompt_token_ids.empty())
+      return make_error(errc::invalid_argument,
+                        "exactly one of prompt and prompt_token_ids must be set");
+    return {};
+  }
   const int inputs =
       !request.prompt.empty() + !request.prompt_token_ids.empty() + !request.messages.empty();
   if (inputs != 1)
@@ -72,13 +81,32 @@ status check_request(const generation_request& request) {
   return {};
 }
 
+/// P: the input bytes, the same for completions and embeddings.
+bytes input_bytes(const generation_request& request) {
+  bytes out = candidate_prefix(request);
+  out.resize(out.size() - 8);  // without be64(S)
+  return out;
+}
+
+/// An embed request's generation: the embedding, prompt_tokens, nothing else.
+generation embed(const generation_request& request, uint32_t prompt_tokens) {
+  generation out;
+  out.request_id = request.id;
+  out.prompt_tokens = prompt_tokens;
+  out.finish_reason = wire::FinishReason::Stop;
+  out.embedding = mock_model::embedding_of(request);
+  AGORA_ASSERT(out.embedding.size() == mock_model::embedding_dims);
+  AGORA_ASSERT(out.completion_tokens == 0 && out.chunks.empty());
+  return out;
+}
+
 }  // namespace
 
 std::vector<model_info> mock_model::models() const {
-  return {model_info{std::string(mock_model_id), max_context, "none", weights_hash()}};
+  return {model_info{std::string(mock_model_id), max_context, "none", weights_hash(), identity()}};
 }
 
-engine_identity mock_model::identity() const {
+engine_identity mock_model::identity() {
   return engine_identity{wire::Backend::Mock, "cpu", 0, "agora-mock 1", true};
 }
 
@@ -110,10 +138,35 @@ std::string mock_model::word_of(uint32_t id) {
   return word;
 }
 
+std::vector<float> mock_model::embedding_of(const generation_request& request) {
+  const bytes prefix = input_bytes(request);
+  std::vector<double> x(embedding_dims);
+  double sum = 0;
+  for (uint32_t j = 0; j < embedding_dims; ++j) {
+    bytes in = prefix;
+    const byte_view tag = as_bytes(std::string_view("embed"));
+    in.insert(in.end(), tag.begin(), tag.end());
+    append_be(in, j, 4);
+    const hash256 d = keccak256(in);
+    const uint32_t u = uint32_t{d[0]} << 24 | uint32_t{d[1]} << 16 | uint32_t{d[2]} << 8 | d[3];
+    x[j] = static_cast<double>(u) / 2147483648.0 - 1.0;
+    sum += x[j] * x[j];
+  }
+  AGORA_ASSERT(sum > 0);  // 64 hashes all mapping to exactly 0 does not happen
+  const double norm = std::sqrt(sum);
+  std::vector<float> out(embedding_dims);
+  for (uint32_t j = 0; j < embedding_dims; ++j)
+    out[j] = static_cast<float>(x[j] / norm);
+  AGORA_ASSERT(out.size() == embedding_dims);
+  return out;
+}
+
 result<generation> mock_model::generate(const generation_request& request) {
   auto prompt = prompt_tokens(request);
   if (!prompt)
     return prompt.error();
+  if (request.kind == request_kind::embed)
+    return embed(request, *prompt);
   generation out;
   out.request_id = request.id;
   out.prompt_tokens = *prompt;

@@ -24,6 +24,16 @@
 //  - completion_tokens = tokens emitted; token_ids = their ids; text = their words joined by one
 //    space. One chunk per token: chunk k has index k, token_ids {id_k}, text word_k for k = 0
 //    and " " + word_k after, so the chunk texts concatenate to text.
+//
+// Embed requests (request_kind::embed; docs/PROTOCOL.md "Tasks" points here):
+//  - Input: exactly one of prompt and prompt_token_ids; messages on an embed request, or no
+//    input, is errc::invalid_argument. sampling is ignored (max_tokens 0 is fine).
+//  - prompt_tokens: counted as above (words, or the number of ids; over 4096: limit_exceeded).
+//  - P as above (the prompt's bytes, or be32 of each id); no seed.
+//  - For j = 0 … embedding_dims − 1 (64): d = keccak256(P ‖ "embed" ‖ be32(j)), u = d[0..3]
+//    read big-endian, x_j = u / 2^31 − 1 (in [−1, 1), computed in double).
+//  - embedding_j = float(x_j / sqrt(Σ x_k²)) (the sum in double, in order of k): L2-normalised.
+//  - completion_tokens 0, no tokens, text or chunks; finish Stop.
 #pragma once
 
 #include <string>
@@ -40,9 +50,11 @@ class mock_model final : public engine {
   static constexpr uint32_t natural_length = 16;  // tokens before the model stops by itself
   static constexpr uint32_t max_context = 4096;
   static constexpr uint32_t vocab_size = 26 * 26 * 26 * 26;
+  static constexpr uint32_t embedding_dims = 64;  // values in every embedding
 
   std::vector<model_info> models() const override;
-  engine_identity identity() const override;
+  /// The backend identity every mock-model generation reports.
+  static engine_identity identity();
   result<generation> generate(const generation_request& request) override;
 
   /// keccak256("mock-model").
@@ -53,6 +65,8 @@ class mock_model final : public engine {
   static uint32_t candidate(const generation_request& request, uint32_t index);
   /// The 4-letter word of a token id. REQUIRES: id < vocab_size.
   static std::string word_of(uint32_t id);
+  /// The embedding of an embed request's input (see above), without checking the request.
+  static std::vector<float> embedding_of(const generation_request& request);
 };
 
 }  // namespace agora::actors

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/assert.hpp"
+#include "schemas/proof_hash.hpp"
 #include "schemas/wire_types.hpp"
 
 namespace agora::actors {
@@ -26,6 +27,8 @@ generation_request generation_request_of(const wire::TaskRequest& request) {
   AGORA_ASSERT(request.sampling() != nullptr);  // wire::open checked the field is present
   generation_request out;
   out.model = std::string(wire::view(request.model()));
+  if (request.task_type() == wire::TaskType::Embedding)
+    out.kind = request_kind::embed;
   out.prompt = std::string(wire::view(request.prompt()));
   if (request.prompt_token_ids() != nullptr)
     out.prompt_token_ids.assign(request.prompt_token_ids()->begin(),
@@ -45,6 +48,13 @@ generation_request generation_request_of(const wire::TaskRequest& request) {
       out.sampling.stop.emplace_back(wire::view(stop));
   AGORA_ASSERT(out.id == 0);
   return out;
+}
+
+hash256 output_hash_of(request_kind kind, const generation& g) {
+  if (kind == request_kind::embed)
+    return wire::output_hash_embedding(g.embedding);
+  AGORA_ASSERT(g.embedding.empty());
+  return wire::output_hash_text(g.text);
 }
 
 }  // namespace agora::actors

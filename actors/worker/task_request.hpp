@@ -9,8 +9,12 @@
 namespace agora::actors {
 
 /// The generation `request` asks for, with id 0: its prompt, prompt token ids or chat messages
-/// (roles by name), model and sampling.
+/// (roles by name), model and sampling; kind embed for an Embedding task.
 /// REQUIRES: request passed wire::open (its sampling is present).
 generation_request generation_request_of(const wire::TaskRequest& request);
+
+/// ComputeProof.output_hash of `g` (docs/PROTOCOL.md "Hashes"): over the embedding's values for
+/// an embed request, over the text otherwise.
+hash256 output_hash_of(request_kind kind, const generation& g);
 
 }  // namespace agora::actors

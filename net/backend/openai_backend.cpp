@@ -3,9 +3,11 @@
 #include "net/backend/openai_backend.hpp"
 
 #include <boost/json.hpp>
+#include <cmath>
 
 #include "core/keccak.hpp"
 #include "net/backend/http_call.hpp"
+#include "schemas/limits.hpp"
 
 namespace agora::net {
 
@@ -94,6 +96,72 @@ result<actors::generation> generation_of(const json::object& answer, uint64_t re
   return g;
 }
 
+// ------------------------------------------------------------------------------------------------
+// Embeddings: POST /embeddings
+
+json::object embedding_body(const actors::generation_request& r) {
+  json::object body{{"model", r.model}, {"encoding_format", "float"}};
+  if (r.prompt_token_ids.empty())
+    body["input"] = r.prompt;
+  else
+    body["input"] = json::value_from(r.prompt_token_ids);
+  return body;
+}
+
+/// The values of `v` (a JSON array of numbers), L2-normalised; errors unless 1 to
+/// embedding_dims_max finite numbers with a norm above 0.
+result<std::vector<float>> embedding_values(const json::value* v) {
+  if (v == nullptr || !v->is_array() || v->as_array().empty() ||
+      v->as_array().size() > wire::limits::embedding_dims_max)
+    return make_error(errc::malformed, "backend embedding is not an array of 1 to 65536 numbers");
+  std::vector<double> x;
+  double sum = 0;
+  for (const json::value& e : v->as_array()) {
+    if (!e.is_number() || !std::isfinite(e.to_number<double>()))
+      return make_error(errc::malformed, "backend embedding holds a value that is not finite");
+    x.push_back(e.to_number<double>());
+    sum += x.back() * x.back();
+  }
+  if (!(sum > 0) || !std::isfinite(sum))
+    return make_error(errc::malformed, "backend embedding cannot be normalised");
+  const double norm = std::sqrt(sum);
+  std::vector<float> out;
+  out.reserve(x.size());
+  for (double value : x)
+    out.push_back(static_cast<float>(value / norm));
+  return out;
+}
+
+/// The generation of an embeddings answer: data[0].embedding and usage.prompt_tokens.
+result<actors::generation> embedding_of(const json::object& answer, uint64_t request_id) {
+  const json::value* data = answer.if_contains("data");
+  const json::value* usage = answer.if_contains("usage");
+  if (data == nullptr || !data->is_array() || data->as_array().empty() ||
+      !data->as_array()[0].is_object() || usage == nullptr || !usage->is_object())
+    return make_error(errc::malformed, "backend answer lacks data[0] or usage");
+  const json::value* prompt = usage->as_object().if_contains("prompt_tokens");
+  if (prompt == nullptr || !prompt->is_int64() || prompt->as_int64() < 0 ||
+      prompt->as_int64() > int64_t{wire::limits::context_tokens_max})
+    return make_error(errc::malformed, "backend answer lacks usage.prompt_tokens");
+  auto values = embedding_values(data->as_array()[0].as_object().if_contains("embedding"));
+  if (!values)
+    return values.error();
+  actors::generation g;
+  g.request_id = request_id;
+  g.finish_reason = wire::FinishReason::Stop;
+  g.prompt_tokens = static_cast<uint32_t>(prompt->as_int64());
+  g.embedding = std::move(*values);
+  AGORA_ASSERT(!g.embedding.empty() && g.chunks.empty());
+  return g;
+}
+
+/// What a proof says of a generation the external server made: not ours to vouch for as
+/// deterministic.
+actors::engine_identity external_identity(const std::string& base) {
+  return actors::engine_identity{wire::Backend::External, base.substr(0, 120), 0,
+                                 "openai-compatible", false};
+}
+
 }  // namespace
 
 result<std::shared_ptr<openai_backend>> openai_backend::connect(openai_backend_options options) {
@@ -109,7 +177,8 @@ result<std::shared_ptr<openai_backend>> openai_backend::connect(openai_backend_o
       if (m.is_object() && m.as_object().contains("id") && m.as_object().at("id").is_string()) {
         std::string id(m.as_object().at("id").as_string());
         const hash256 names = keccak256(as_bytes("external:" + id));
-        models.push_back(actors::model_info{std::move(id), options.max_context, "external", names});
+        models.push_back(actors::model_info{std::move(id), options.max_context, "external", names,
+                                            external_identity(base)});
       }
   if (models.empty())
     return make_error(errc::not_found, "backend " + base + " lists no models");
@@ -117,16 +186,13 @@ result<std::shared_ptr<openai_backend>> openai_backend::connect(openai_backend_o
       new openai_backend(std::move(options), std::move(base), std::move(models)));
 }
 
-actors::engine_identity openai_backend::identity() const {
-  return actors::engine_identity{wire::Backend::External, base_.substr(0, 120), 0,
-                                 "openai-compatible", false};
-}
-
 result<actors::generation> openai_backend::generate(const actors::generation_request& r) {
   const bool known = std::any_of(models_.begin(), models_.end(),
                                  [&](const actors::model_info& m) { return m.id == r.model; });
   if (!known)
     return make_error(errc::not_found, "model '" + r.model + "' is not served by the backend");
+  if (r.kind == actors::request_kind::embed)
+    return embed(r);
   if (r.prompt.empty() == r.messages.empty())
     return make_error(errc::invalid_argument, "the backend takes a prompt or chat messages");
   const std::string url = base_ + (r.messages.empty() ? "/completions" : "/chat/completions");
@@ -134,6 +200,17 @@ result<actors::generation> openai_backend::generate(const actors::generation_req
   if (!answer)
     return answer.error();
   return generation_of(answer->as_object(), r.id);
+}
+
+result<actors::generation> openai_backend::embed(const actors::generation_request& r) {
+  if (!r.messages.empty() || r.prompt.empty() == r.prompt_token_ids.empty())
+    return make_error(errc::invalid_argument,
+                      "an embedding takes exactly one of a prompt and token ids");
+  auto answer =
+      call_json(options_, "POST", base_ + "/embeddings", json::serialize(embedding_body(r)));
+  if (!answer)
+    return answer.error();
+  return embedding_of(answer->as_object(), r.id);
 }
 
 }  // namespace agora::net

@@ -1,7 +1,10 @@
 // An external OpenAI-compatible server as a provider's engine (DESIGN §6 "provider": vLLM,
 // Ollama, llama.cpp server): `agora provider --backend URL` forwards each task to URL's
 // /v1/completions (prompt) or /v1/chat/completions (messages), reads the text, finish reason
-// and usage, and the provider signs the ComputeProof as for its own engine. The models are the
+// and usage, and the provider signs the ComputeProof as for its own engine. An embed request
+// goes to /v1/embeddings (input: the prompt or the token ids, encoding_format "float"); the
+// answer's data[0].embedding (1 to 2^16 finite values) is L2-normalised here, whatever the
+// server did, and usage.prompt_tokens is the count billed. The models are the
 // server's (GET /v1/models at start). What the proof can and cannot claim:
 //  - weights_hash: the agent cannot hash weights it does not hold, so it is keccak-256 of
 //    "external:" + model id, which names the model and nothing more;
@@ -33,7 +36,6 @@ class openai_backend final : public actors::engine {
   static result<std::shared_ptr<openai_backend>> connect(openai_backend_options options);
 
   std::vector<actors::model_info> models() const override { return models_; }
-  actors::engine_identity identity() const override;
   result<actors::generation> generate(const actors::generation_request& request) override;
   bool blocks() const override { return true; }
 
@@ -41,6 +43,8 @@ class openai_backend final : public actors::engine {
   openai_backend(openai_backend_options options, std::string base,
                  std::vector<actors::model_info> models)
       : options_(std::move(options)), base_(std::move(base)), models_(std::move(models)) {}
+  /// An embed request: POST {base}/embeddings.
+  result<actors::generation> embed(const actors::generation_request& request);
 
   openai_backend_options options_;
   std::string base_;                        // ends in /v1

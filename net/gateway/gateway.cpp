@@ -4,6 +4,7 @@
 #include <caf/send.hpp>
 
 #include "net/gateway/openai/completions.hpp"
+#include "net/gateway/openai/embeddings.hpp"
 #include "net/gateway/openai/errors.hpp"
 #include "net/gateway/openai/models.hpp"
 #include "net/gateway/ops/account.hpp"
@@ -25,6 +26,8 @@ router make_router(const caf::actor& actor, const gateway_options& options, cons
         openai::completion_route(actor, endpoint::chat, options.limits, options.x402));
   r.add(http::verb::post, "/v1/completions", "completions",
         openai::completion_route(actor, endpoint::completion, options.limits, options.x402));
+  r.add(http::verb::post, "/v1/embeddings", "embeddings",
+        openai::embeddings_route(actor, options.x402));
   r.add(http::verb::get, "/v1/models", "models", openai::models_route(actor));
   r.add_prefix(http::verb::get, "/v1/proofs/", "proofs", proof_route(std::move(proofs)));
   r.add(http::verb::get, "/health", "health", health_route(actor));

@@ -59,8 +59,8 @@ std::unique_ptr<wire::SamplingParamsT> sampling_of(const inference_spec& spec) {
   return s;
 }
 
-/// The TaskRequest always streams on the wire, so text arrives (and is hashed) the same way
-/// whether or not the HTTP client streams.
+/// A generation's TaskRequest always streams on the wire, so text arrives (and is hashed) the
+/// same way whether or not the HTTP client streams.
 bytes seal_request(gateway_pointer self, const task_plan& plan, const private_key& renter,
                    const inference_spec& spec) {
   const gateway_actor_options& o = *self->state.options;
@@ -76,10 +76,12 @@ bytes seal_request(gateway_pointer self, const task_plan& plan, const private_ke
       message->content = turn.content;
       m.messages.push_back(std::move(message));
     }
+  else if (!spec.prompt_token_ids.empty())
+    m.prompt_token_ids = spec.prompt_token_ids;
   else
     m.prompt = spec.prompt;
   m.sampling = sampling_of(spec);
-  m.stream = true;
+  m.stream = spec.type != wire::TaskType::Embedding;  // an embedding arrives in the TaskResult
   m.price_cap_per_million_tokens_micros = o.price_cap_per_million_micros;
   m.hold_id = wire::to_wire(plan.hold_id);
   m.created_unix_s = now_s(self);
@@ -100,11 +102,11 @@ result<private_key> renter_of(gateway_pointer self, const inference_call& call, 
     return o.key;
   AGORA_ASSERT(o.x402.enabled);
   const int64_t now = now_s(self);
+  auto account = x402::payer_account_key(o.key, call.payment->authorization.from);
+  if (!account || call.payment_deposited)
+    return account;  // the payment was recorded (and its window checked) by an earlier call
   if (auto s = x402::check_window(*call.payment, now); !s)
     return s.error();
-  auto account = x402::payer_account_key(o.key, call.payment->authorization.from);
-  if (!account)
-    return account.error();
   plan->deposit = {wire::message_kind::Deposit,
                    x402::seal_deposit(o.x402, *account, *call.payment, now)};
   return account;
@@ -133,6 +135,7 @@ result<task_plan> plan_of(gateway_pointer self, inference_call call, failure_kin
   if (!opened)
     return opened.error();
   plan.input_hash = wire::input_hash(opened->payload());
+  plan.type = call.spec.type;
   plan.forward_text = call.spec.stream;
   plan.listener = std::move(call.listener);
   return plan;

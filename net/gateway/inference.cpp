@@ -16,6 +16,8 @@ constexpr uint64_t template_tokens_fixed = 16;
 }  // namespace
 
 uint64_t prompt_tokens_bound(const inference_spec& spec) {
+  if (!spec.prompt_token_ids.empty())
+    return spec.prompt_token_ids.size();
   if (spec.type != wire::TaskType::Chat)
     return spec.prompt.size() + 1;  // a tokenizer may add a begin-of-sequence token
   uint64_t bound = template_tokens_fixed;
@@ -27,7 +29,8 @@ uint64_t prompt_tokens_bound(const inference_spec& spec) {
 
 result<int64_t> worst_case_micros(int64_t price_per_million_micros, const inference_spec& spec) {
   const uint64_t tokens = prompt_tokens_bound(spec) + spec.max_tokens;
-  AGORA_ASSERT(tokens > spec.max_tokens);
+  AGORA_ASSERT(tokens >= spec.max_tokens);
+  AGORA_ASSERT(spec.type != wire::TaskType::Embedding || spec.max_tokens == 0);
   auto cost =
       cost_of_tokens(amount::from_micros(price_per_million_micros), static_cast<int64_t>(tokens));
   if (!cost)

@@ -26,13 +26,15 @@ struct chat_turn {
   std::string content;
 };
 
-/// One inference request: a Completion (prompt) or a Chat (messages) task.
+/// One inference request: a Completion (prompt), a Chat (messages) or an Embedding (prompt or
+/// prompt_token_ids, max_tokens 0; it never streams) task.
 struct inference_spec {
   wire::TaskType type = wire::TaskType::Completion;
   std::string model;
-  std::string prompt;               // Completion
-  std::vector<chat_turn> messages;  // Chat
-  uint32_t max_tokens = 16;         // ≥ 1
+  std::string prompt;                      // Completion, Embedding
+  std::vector<chat_turn> messages;         // Chat
+  std::vector<uint32_t> prompt_token_ids;  // Embedding, instead of prompt
+  uint32_t max_tokens = 16;                // ≥ 1; 0 for an Embedding
   float temperature = 1.0f;
   float top_p = 1.0f;
   uint64_t seed = 0;
@@ -41,8 +43,8 @@ struct inference_spec {
 };
 
 /// An upper bound on the prompt tokens of `spec` for any byte-level or byte-fallback tokenizer:
-/// one token per byte of input, plus the chat template's roles and separators (what a Hold must
-/// cover before the provider counts the real number).
+/// one token per byte of input, plus the chat template's roles and separators, or the number of
+/// prompt_token_ids (what a Hold must cover before the provider counts the real number).
 uint64_t prompt_tokens_bound(const inference_spec& spec);
 
 /// The worst case of `spec` at `price_per_million_micros`: every prompt token the bound allows
@@ -60,6 +62,7 @@ struct inference_head {
 /// A verified result: the figures of its ComputeProof.
 struct inference_final {
   std::string text;
+  std::vector<float> embedding;  // an Embedding's values (their hash is the proof's output hash)
   wire::FinishReason finish_reason = wire::FinishReason::Stop;
   uint32_t prompt_tokens = 0;
   uint32_t completion_tokens = 0;
@@ -99,6 +102,9 @@ struct inference_call {
   /// checks its validity window, has the escrow record it and pays from the payer's account.
   /// Null: the gateway's house account pays.
   std::shared_ptr<const x402::payment> payment;
+  /// x402: an earlier call of the same HTTP request (an embeddings request's first input) had
+  /// the escrow record the payment's Deposit; this one pays from the payer's account without it.
+  bool payment_deposited = false;
 };
 
 /// (status_atom, relay_status_call) to the gateway actor: the relay's status, or why not.

@@ -3,7 +3,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "actors/common/caf_error.hpp"
 #include "actors/renter/proof_check.hpp"
@@ -24,9 +26,10 @@ struct task_state {
   address relay;     // who signed it; a reassignment must come from it
   hash256 chain_hash{};
   uint32_t chunk_count = 0;
-  std::string text;      // received so far
-  size_t forwarded = 0;  // bytes of text the listener heard
-  bool ended = false;    // the listener heard the outcome
+  std::string text;                             // received so far
+  std::optional<std::vector<float>> embedding;  // an Embedding's, from its TaskResult
+  size_t forwarded = 0;                         // bytes of text the listener heard
+  bool ended = false;                           // the listener heard the outcome
 
   ~task_state() {
     if (!ended && plan.listener != nullptr)
@@ -72,6 +75,9 @@ void on_chunk(task_pointer self, const wire::opened_envelope& opened) {
   const wire::TokenChunk& chunk = *opened.as<wire::TokenChunk>();
   if (opened.signer() != st.provider)
     return spdlog::warn("gateway: dropped a TokenChunk from {}", opened.signer().to_string());
+  if (st.plan.type == wire::TaskType::Embedding)
+    return fail(self, failure_kind::provider_failed,
+                make_error(errc::invalid_argument, "a TokenChunk for an embedding"));
   if (chunk.index() != st.chunk_count)
     return fail(self, failure_kind::provider_failed,
                 make_error(errc::invalid_argument, "TokenChunk out of order"));
@@ -88,20 +94,38 @@ void on_chunk(task_pointer self, const wire::opened_envelope& opened) {
   forward(self, text_state::streaming);
 }
 
+/// The output hash the proof must bind: of the text received, or of the embedding's values.
+/// Errors: an Embedding whose TaskResult has not come, or whose proof claims generated tokens.
+result<hash256> expected_output_hash(const task_state& st, const wire::ComputeProof& proof) {
+  if (st.plan.type != wire::TaskType::Embedding)
+    return wire::output_hash_text(st.text);
+  if (!st.embedding)
+    return make_error(errc::invalid_argument, "ComputeProof before the embedding's TaskResult");
+  if (proof.completion_tokens() != 0)
+    return make_error(errc::invalid_argument, "an embedding's proof claims completion tokens");
+  return wire::output_hash_embedding(*st.embedding);
+}
+
 void on_proof(task_pointer self, const wire::opened_envelope& opened, const bytes& sealed) {
   task_state& st = self->state;
   const gateway_actor_options& o = *st.plan.options;
+  const wire::ComputeProof& proof = *opened.as<wire::ComputeProof>();
+  auto output_hash = expected_output_hash(st, proof);
   const actors::proof_expectation expected{
       st.provider,     st.plan.renter,     st.plan.task_id,
-      st.plan.hold_id, st.plan.input_hash, wire::output_hash_text(st.text),
+      st.plan.hold_id, st.plan.input_hash, output_hash ? *output_hash : hash256{},
       st.chain_hash,   st.chunk_count,     o.price_cap_per_million_micros};
-  if (auto checked = actors::check_proof(opened, expected); !checked) {
+  status checked = output_hash ? actors::check_proof(opened, expected) : output_hash.error();
+  if (!checked) {
     ++o.counters->proofs_rejected;
     return fail(self, failure_kind::bad_proof, checked.error());
   }
-  const wire::ComputeProof& proof = *opened.as<wire::ComputeProof>();
-  inference_final final{st.text, proof.finish_reason(), proof.prompt_tokens(),
-                        proof.completion_tokens(), 0};
+  inference_final final{st.text,
+                        st.embedding.value_or(std::vector<float>{}),
+                        proof.finish_reason(),
+                        proof.prompt_tokens(),
+                        proof.completion_tokens(),
+                        0};
   final.cost_micros = cost_of_proof(proof);
   o.proofs->put(st.plan.task_id, stored_proof{sealed, final.cost_micros});
   ++o.counters->proofs_verified;
@@ -126,9 +150,28 @@ void on_reassignment(task_pointer self, const wire::opened_envelope& opened) {
   st.chain_hash = {};
   st.chunk_count = 0;
   st.text.clear();
+  st.embedding.reset();
 }
 
-void on_result(task_pointer self, const wire::TaskResult& result) {
+/// A completed Embedding's TaskResult carries its values (open() checked there are at most
+/// embedding_dims_max, all finite); the proof that follows must bind them.
+void on_embedding(task_pointer self, const wire::opened_envelope& opened) {
+  task_state& st = self->state;
+  const wire::TaskResult& result = *opened.as<wire::TaskResult>();
+  if (opened.signer() != st.provider)
+    return spdlog::warn("gateway: dropped a TaskResult from {}", opened.signer().to_string());
+  if (result.embedding() == nullptr || result.embedding()->size() == 0)
+    return fail(self, failure_kind::provider_failed,
+                make_error(errc::invalid_argument, "the embedding's TaskResult has no values"));
+  st.embedding.emplace(result.embedding()->begin(), result.embedding()->end());
+  AGORA_ASSERT(st.chunk_count == 0);
+}
+
+void on_result(task_pointer self, const wire::opened_envelope& opened) {
+  const wire::TaskResult& result = *opened.as<wire::TaskResult>();
+  const bool embedding = self->state.plan.type == wire::TaskType::Embedding;
+  if (result.status() == wire::TaskStatus::Completed && embedding)
+    return on_embedding(self, opened);
   if (result.status() == wire::TaskStatus::Completed)
     return;  // the proof binds everything the result says
   const std::string status = wire::EnumNameTaskStatus(result.status());
@@ -143,7 +186,7 @@ void on_frame(task_pointer self, const wire::frame& f) {
     return spdlog::warn("gateway: dropped a frame: {}", opened.error().to_string());
   switch (opened->kind()) {
   case wire::message_kind::TokenChunk: return on_chunk(self, *opened);
-  case wire::message_kind::TaskResult: return on_result(self, *opened->as<wire::TaskResult>());
+  case wire::message_kind::TaskResult: return on_result(self, *opened);
   case wire::message_kind::ComputeProof: return on_proof(self, *opened, f.data);
   case wire::message_kind::TaskAssignment: return on_reassignment(self, *opened);
   case wire::message_kind::ErrorFrame: {

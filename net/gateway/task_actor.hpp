@@ -2,7 +2,9 @@
 // to the escrow first (a duplicate is a replayed payment: refused), then its Hold,
 // routes its TaskRequest through the relay with itself as the task's sink, opens every frame
 // the relay forwards, passes the text on in whole characters, checks the ComputeProof with the
-// renter's checks (actors/renter/proof_check.hpp), keeps it, and answers the listener.
+// renter's checks (actors/renter/proof_check.hpp), keeps it, and answers the listener. An
+// Embedding streams nothing: its values come in the provider's TaskResult, before the proof,
+// whose output hash must be theirs (chain hash zero, no chunks, no completion tokens).
 //
 //   holding ─receipt─▶ routing ─TaskAssignment─▶ streaming ─ComputeProof checks─▶ on_final
 //     │ refused           │ refused                │ ErrorFrame, failed TaskResult, broken
@@ -27,11 +29,12 @@ struct task_plan {
   std::shared_ptr<const gateway_actor_options> options;
   wire::id128 task_id{};
   wire::id128 hold_id{};
-  address renter;             // whose account holds: the house, or an x402 payer's
-  wire::frame deposit;        // x402: the payment's sealed Deposit (kind none: no payment)
-  wire::frame hold;           // the sealed Hold
-  bytes request;              // the sealed TaskRequest
-  hash256 input_hash{};       // of its payload
+  address renter;        // whose account holds: the house, or an x402 payer's
+  wire::frame deposit;   // x402: the payment's sealed Deposit (kind none: no payment)
+  wire::frame hold;      // the sealed Hold
+  bytes request;         // the sealed TaskRequest
+  hash256 input_hash{};  // of its payload
+  wire::TaskType type = wire::TaskType::Completion;
   bool forward_text = false;  // pass text on as it streams (else only in on_final)
   std::shared_ptr<inference_listener> listener;
 };

@@ -102,11 +102,14 @@ status start_market(caf::actor_system& sys, const role_keys& keys, const local_n
 status start_serving(caf::actor_system& sys, const role_keys& keys, const local_network_options& o,
                      local_network::parts& p, const actors::escrow_actor& escrow,
                      const actors::relay_actor& relay) {
+  auto engine = serve_with_models(std::make_shared<actors::mock_model>(), o.models);
+  if (!engine)
+    return engine.error();
   provider_role_options provider{.store_dir = o.data_dir / "provider",
                                  .key = keys.provider,
                                  .relay_id = keys.relay.address(),
                                  .relay = caf::actor_cast<actors::frame_sink>(relay),
-                                 .backend = std::make_shared<actors::mock_model>(),
+                                 .backend = std::move(*engine),
                                  .price_per_million_tokens_micros =
                                      o.price_per_million_tokens_micros};
   auto spawned = spawn_provider_role(sys, std::move(provider));

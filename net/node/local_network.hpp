@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "net/node/market_roles.hpp"
+#include "net/node/model_folders.hpp"
 
 namespace agora::net {
 
@@ -31,6 +32,8 @@ struct local_network_options {
   /// x402 pay-per-request at the gateway (`agora up --x402`): every completion is paid by its
   /// caller into the escrow (payTo: the escrow's address) instead of the house account.
   bool x402 = false;
+  /// Hugging Face model folders the local provider serves beside mock-model (`--model`).
+  model_folders models;
 };
 
 class local_network {

@@ -12,7 +12,7 @@ namespace agora::net {
 
 namespace {
 
-result<std::shared_ptr<actors::engine>> agent_engine(const provider_agent_options& o) {
+result<std::shared_ptr<actors::engine>> base_engine(const provider_agent_options& o) {
   if (o.backend_url.empty())
     return std::shared_ptr<actors::engine>(std::make_shared<actors::mock_model>());
   auto backend = openai_backend::connect({o.backend_url, o.backend_api_key});
@@ -21,6 +21,13 @@ result<std::shared_ptr<actors::engine>> agent_engine(const provider_agent_option
   for (const actors::model_info& m : (*backend)->models())
     spdlog::info("backend {} serves {}", o.backend_url, m.id);
   return std::shared_ptr<actors::engine>(std::move(*backend));
+}
+
+result<std::shared_ptr<actors::engine>> agent_engine(const provider_agent_options& o) {
+  auto base = base_engine(o);
+  if (!base)
+    return base.error();
+  return serve_with_models(std::move(*base), o.models);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "net/node/market_roles.hpp"
+#include "net/node/model_folders.hpp"
 #include "net/ws/provider_link.hpp"
 
 namespace agora::net {
@@ -26,6 +27,8 @@ struct provider_agent_options {
   /// mock-model.
   std::string backend_url;
   std::string backend_api_key;
+  /// Hugging Face model folders served beside mock-model (or the external server).
+  model_folders models;
   int64_t price_per_million_tokens_micros = 0;
   int64_t price_per_gpu_hour_micros = 0;
   std::string region = "local";

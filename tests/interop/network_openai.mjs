@@ -1,5 +1,6 @@
 // The live network as users run it, with real processes on loopback: `agora up` served through
-// the OpenAI SDK (chat, streaming, completions, models, errors), a proof checked with ethers, a
+// the OpenAI SDK (chat, streaming, completions, embeddings as base64 and as floats, models,
+// errors), a proof checked with ethers (one per embedded input too), a
 // second provider as its own `agora provider` process dialing the relay, a SIGKILL of the node
 // (the provider reconnects and registers again once it is back), and clean SIGTERM exits.
 // Usage: node network_openai.mjs /path/to/agora
@@ -57,6 +58,43 @@ try {
     model: "mock-model", prompt: "once upon", max_tokens: 4, temperature: 0 });
   check("completion", completion.object === "text_completion" &&
         completion.choices[0].text.split(" ").length === 4, JSON.stringify(completion));
+
+  // Embeddings: the SDK asks for base64 by default and decodes it; "float" comes as numbers.
+  const embedAsk = { model: "mock-model", input: ["a", "b"] };
+  const { data: embedded, response: embedResponse } =
+    await openai.embeddings.create(embedAsk).withResponse();
+  const vectors = embedded.data.map((d) => Array.from(d.embedding));
+  const norm = (v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+  check("embeddings: 2 vectors of 64 values with norm 1", embedded.object === "list" &&
+        vectors.length === 2 && vectors.every((v) => v.length === 64 &&
+                                              Math.abs(norm(v) - 1) < 1e-5),
+        JSON.stringify(embedded).slice(0, 400));
+  check("embeddings: usage counts the input tokens",
+        embedded.usage.prompt_tokens === 2 && embedded.usage.total_tokens === 2,
+        JSON.stringify(embedded.usage));
+  check("embeddings: the inputs differ", vectors[0].some((x, i) => x !== vectors[1][i]));
+  const embeddedAgain = await openai.embeddings.create(embedAsk);
+  check("embeddings: the same input gives the same vectors",
+        JSON.stringify(embeddedAgain.data.map((d) => Array.from(d.embedding))) ===
+        JSON.stringify(vectors));
+  const floats = await openai.embeddings.create({ ...embedAsk, encoding_format: "float" });
+  check("embeddings: float and base64 forms agree",
+        floats.data.every((d, i) => d.embedding.length === 64 &&
+                          d.embedding.every((x, j) => Math.fround(x) === vectors[i][j])),
+        JSON.stringify(floats.data[0].embedding.slice(0, 4)));
+  const proofIds = (embedResponse.headers.get("x-agora-proof-ids") ?? "").split(",");
+  check("embeddings: one proof id per input", proofIds.length === 2, proofIds.join(","));
+  for (const id of proofIds) {
+    const p = await getJson(`${base}/v1/proofs/${id}`);
+    check("embedding proof signed by the provider", p !== null && p.completion_tokens === 0 &&
+          verifyMessage(getBytes(p.payload), p.signature) === p.provider, JSON.stringify(p));
+  }
+  try {
+    await openai.embeddings.create({ ...embedAsk, dimensions: 32 });
+    check("embeddings: other dimensions refused", false);
+  } catch (e) {
+    check("embeddings: other dimensions are 400", e.status === 400, e);
+  }
 
   try {
     await openai.chat.completions.create({ ...ask, model: "no-such-model" });

@@ -51,9 +51,17 @@ std::shared_ptr<const paid_request> admit(const paywall& w, const http_request& 
         openai::invalid_request("The request is too large to price: " + amount.error().message));
     return nullptr;
   }
+  return admit_priced(w, request, *amount, description_of(spec, *amount), reply);
+}
+
+std::shared_ptr<const paid_request> admit_priced(const paywall& w, const http_request& request,
+                                                 int64_t amount_micros, std::string description,
+                                                 reply_channel& reply) {
+  AGORA_ASSERT(w.options.enabled);
+  AGORA_ASSERT(amount_micros > 0);
   auto paid = std::make_shared<paid_request>();
   paid->options = w.options;
-  paid->required = {*amount, resource_of(request), description_of(spec, *amount)};
+  paid->required = {amount_micros, resource_of(request), std::move(description)};
   auto v2 = request.find(header_v2);
   auto v1 = request.find(header_v1);
   if (v2 == request.end() && v1 == request.end()) {
@@ -63,13 +71,13 @@ std::shared_ptr<const paid_request> admit(const paywall& w, const http_request& 
   const bool is_v2 = v2 != request.end();
   auto parsed = parse_payment(is_v2 ? v2->value() : v1->value(),
                               is_v2 ? protocol_version::v2 : protocol_version::v1, w.options);
-  status verified = parsed ? verify_payment(w.options, *parsed, *amount) : parsed.error();
+  status verified = parsed ? verify_payment(w.options, *parsed, amount_micros) : parsed.error();
   if (!verified) {
     payment_required(w.options, paid->required, verified.error().message, reply);
     return nullptr;
   }
   paid->paid = std::move(*parsed);
-  AGORA_ASSERT(paid->paid.value_micros >= *amount);
+  AGORA_ASSERT(paid->paid.value_micros >= amount_micros);
   return paid;
 }
 

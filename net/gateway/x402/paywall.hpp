@@ -36,6 +36,13 @@ struct paid_request {
 std::shared_ptr<const paid_request> admit(const paywall& w, const http_request& request,
                                           const inference_spec& spec, reply_channel& reply);
 
+/// Admits one request whose worst case the caller priced (an embeddings request: the sum over
+/// its inputs) under an enabled paywall, as admit does. REQUIRES: w.options.enabled,
+/// amount_micros > 0.
+std::shared_ptr<const paid_request> admit_priced(const paywall& w, const http_request& request,
+                                                 int64_t amount_micros, std::string description,
+                                                 reply_channel& reply);
+
 /// Answers 402 with `r`'s requirements and `error` (both versions).
 void payment_required(const x402_options& o, const requirement& r, std::string_view error,
                       reply_channel& reply);

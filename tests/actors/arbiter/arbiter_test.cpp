@@ -43,6 +43,28 @@ TEST_F(arbiter_verdict_test, tampered_output_is_provider_wrong) {
   EXPECT_EQ(wire::from_wire(*v->recomputed_output_hash()), wire::output_hash_text(answer_.text));
 }
 
+TEST_F(arbiter_verdict_test, embeddings_compare_the_hash_of_their_values) {
+  auto embedding = mock_request(renter_key_, task_id_, hold_id_);
+  embedding.task_type = wire::TaskType::Embedding;
+  embedding.sampling->max_tokens = 0;
+  request_ = wire::seal(embedding, renter_key_);
+  const generation answer = mock_answer(request_);
+  ASSERT_EQ(answer.embedding.size(), mock_model::embedding_dims);
+  wire::ComputeProofT honest = honest_proof(provider_key_, request_, answer, price_);
+  honest.output_hash = wire::to_wire(wire::output_hash_embedding(answer.embedding));
+  const wire::Verdict* v = verdict_of(wire::seal(honest, provider_key_), request_);
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->outcome(), wire::VerdictOutcome::ProviderCorrect);
+  EXPECT_EQ(wire::from_wire(*v->recomputed_output_hash()),
+            wire::output_hash_embedding(answer.embedding));
+  std::vector<float> wrong = answer.embedding;
+  wrong[0] = -wrong[0];
+  honest.output_hash = wire::to_wire(wire::output_hash_embedding(wrong));
+  v = verdict_of(wire::seal(honest, provider_key_), request_);
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->outcome(), wire::VerdictOutcome::ProviderWrong);
+}
+
 TEST_F(arbiter_verdict_test, mismatched_request_is_inconclusive) {
   auto other = mock_request(renter_key_, task_id_, hold_id_);
   other.sampling->seed = 100;  // same task, another input: its hash is not the proof's

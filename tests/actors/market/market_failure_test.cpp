@@ -17,7 +17,6 @@ using wire::message_kind;
 class lying_model final : public engine {
  public:
   std::vector<model_info> models() const override { return inner_.models(); }
-  engine_identity identity() const override { return inner_.identity(); }
   result<generation> generate(const generation_request& request) override {
     auto g = inner_.generate(request);
     if (!g || g->chunks.empty())

@@ -308,6 +308,43 @@ TEST_F(provider_test, runs_a_task_and_proves_the_mock_model_output) {
   EXPECT_EQ(proof->finish_reason(), wire::FinishReason::Length);
 }
 
+TEST_F(provider_test, serves_an_embedding_task_with_a_proof_of_its_values) {
+  auto p = spawn(open_store(), {.queue_max = 4, .token_time = 100ms});
+  wire::TaskRequestT request = task_request();
+  request.task_type = wire::TaskType::Embedding;
+  request.prompt = "embed these four words";
+  request.sampling->max_tokens = 0;
+  caf::anon_send(p, assignment(request, relay_key_));
+  run();
+  generation_request r;
+  r.model = std::string(mock_model_id);
+  r.kind = request_kind::embed;
+  r.prompt = "embed these four words";
+  const std::vector<float> expected = mock_model::embedding_of(r);
+  EXPECT_EQ(count(wire::message_kind::TokenChunk), 0u);  // nothing streams, even with stream
+  auto results = relay_log_.opened(wire::message_kind::TaskResult);
+  auto proofs = relay_log_.opened(wire::message_kind::ComputeProof);
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_EQ(proofs.size(), 1u);
+  const wire::TaskResult* result = results[0].as<wire::TaskResult>();
+  EXPECT_EQ(result->status(), wire::TaskStatus::Completed);
+  ASSERT_NE(result->embedding(), nullptr);
+  EXPECT_EQ(std::vector<float>(result->embedding()->begin(), result->embedding()->end()), expected);
+  EXPECT_EQ(result->prompt_tokens(), 4u);
+  EXPECT_EQ(result->completion_tokens(), 0u);
+  EXPECT_EQ(wire::from_wire(*result->output_hash()), wire::output_hash_embedding(expected));
+  const wire::ComputeProof* proof = proofs[0].as<wire::ComputeProof>();
+  EXPECT_EQ(proofs[0].signer(), provider_key_.address());
+  EXPECT_EQ(wire::from_wire(*proof->output_hash()), wire::output_hash_embedding(expected));
+  EXPECT_EQ(wire::from_wire(*proof->chain_hash()), hash256{});
+  EXPECT_EQ(proof->chunk_count(), 0u);
+  EXPECT_EQ(proof->prompt_tokens(), 4u);
+  EXPECT_EQ(proof->completion_tokens(), 0u);
+  const auto sealed_request = wire::seal(request, renter_key_);
+  EXPECT_EQ(wire::from_wire(*proof->input_hash()),
+            wire::input_hash(wire::open(sealed_request)->payload()));
+}
+
 TEST_F(provider_test, refuses_an_assignment_not_signed_by_its_relay) {
   auto p = spawn(open_store());
   caf::anon_send(p, assignment(task_request(), wire::samples::test_key(999)));

@@ -22,7 +22,6 @@ using namespace std::chrono_literals;
 class gated_engine final : public engine {
  public:
   std::vector<model_info> models() const override { return inner_.models(); }
-  engine_identity identity() const override { return inner_.identity(); }
   bool blocks() const override { return true; }
   result<generation> generate(const generation_request& request) override {
     std::unique_lock lock(mutex_);

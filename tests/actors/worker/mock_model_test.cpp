@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "actors/worker/chat_prompt.hpp"
 #include "core/keccak.hpp"
 
@@ -166,8 +168,94 @@ TEST(mock_model_test, advertises_its_model_and_weights_hash) {
   ASSERT_EQ(models.size(), 1u);
   EXPECT_EQ(models[0].id, "mock-model");
   EXPECT_EQ(models[0].weights_hash, keccak256(as_bytes("mock-model")));
-  EXPECT_EQ(model.identity().backend, wire::Backend::Mock);
-  EXPECT_TRUE(model.identity().deterministic);
+  EXPECT_EQ(models[0].served_by.backend, wire::Backend::Mock);
+  EXPECT_TRUE(models[0].served_by.deterministic);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Embed requests
+
+generation_request embed_request(std::string prompt) {
+  generation_request r;
+  r.id = 11;
+  r.model = std::string(mock_model_id);
+  r.kind = request_kind::embed;
+  r.prompt = std::move(prompt);
+  r.sampling.max_tokens = 0;
+  return r;
+}
+
+/// The documented embedding: x_j = be32(keccak256(P ‖ "embed" ‖ be32(j))[0..3]) / 2^31 − 1,
+/// then x / |x| rounded to float.
+std::vector<float> expected_embedding(const bytes& input) {
+  std::vector<double> x;
+  double sum = 0;
+  for (uint32_t j = 0; j < mock_model::embedding_dims; ++j) {
+    bytes in = input;
+    for (char c : std::string("embed"))
+      in.push_back(static_cast<uint8_t>(c));
+    for (int k = 3; k >= 0; --k)
+      in.push_back(static_cast<uint8_t>(j >> (8 * k)));
+    const hash256 d = keccak256(in);
+    const uint32_t u =
+        (uint32_t{d[0]} << 24) | (uint32_t{d[1]} << 16) | (uint32_t{d[2]} << 8) | d[3];
+    x.push_back(u / 2147483648.0 - 1.0);
+    sum += x.back() * x.back();
+  }
+  std::vector<float> out;
+  for (double v : x)
+    out.push_back(static_cast<float>(v / std::sqrt(sum)));
+  return out;
+}
+
+TEST(mock_model_test, embedding_is_the_documented_function) {
+  mock_model m;
+  auto g = m.generate(embed_request("the quick brown fox"));
+  ASSERT_TRUE(g) << g.error().to_string();
+  EXPECT_EQ(g->request_id, 11u);
+  EXPECT_EQ(g->embedding, expected_embedding(text_bytes("the quick brown fox")));
+  EXPECT_EQ(g->prompt_tokens, 4u);
+  EXPECT_EQ(g->completion_tokens, 0u);
+  EXPECT_EQ(g->finish_reason, wire::FinishReason::Stop);
+  EXPECT_TRUE(g->text.empty() && g->token_ids.empty() && g->chunks.empty());
+  double norm = 0;
+  for (float v : g->embedding) {
+    EXPECT_TRUE(std::isfinite(v));
+    norm += double{v} * v;
+  }
+  EXPECT_NEAR(norm, 1.0, 1e-6);
+}
+
+TEST(mock_model_test, embedding_of_token_ids_hashes_be32_ids_and_ignores_sampling) {
+  mock_model m;
+  auto r = embed_request("");
+  r.prompt_token_ids = {1, 258};
+  auto g = m.generate(r);
+  ASSERT_TRUE(g) << g.error().to_string();
+  EXPECT_EQ(g->embedding, expected_embedding(bytes{0, 0, 0, 1, 0, 0, 1, 2}));
+  EXPECT_EQ(g->prompt_tokens, 2u);
+  r.sampling.seed = 99;
+  r.sampling.temperature = 0.3f;
+  r.sampling.max_tokens = 5;
+  EXPECT_EQ(m.generate(r)->embedding, g->embedding);
+  EXPECT_NE(m.generate(embed_request("other"))->embedding, g->embedding);
+}
+
+TEST(mock_model_test, embed_refuses_bad_requests) {
+  mock_model m;
+  EXPECT_EQ(m.generate(embed_request("")).error().code, errc::invalid_argument);
+  auto chat = embed_request("");
+  chat.messages = {{"user", "hi"}};
+  EXPECT_EQ(m.generate(chat).error().code, errc::invalid_argument);
+  auto both = embed_request("x");
+  both.prompt_token_ids = {1};
+  EXPECT_EQ(m.generate(both).error().code, errc::invalid_argument);
+  auto other = embed_request("x");
+  other.model = "gpt-9";
+  EXPECT_EQ(m.generate(other).error().code, errc::not_found);
+  auto long_input = embed_request("");
+  long_input.prompt_token_ids.assign(mock_model::max_context + 1, 3);
+  EXPECT_EQ(m.generate(long_input).error().code, errc::limit_exceeded);
 }
 
 }  // namespace

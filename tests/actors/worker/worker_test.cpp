@@ -97,6 +97,23 @@ TEST_F(worker_test, replies_with_the_mock_model_output_after_its_chunks) {
   EXPECT_EQ(streamed, g.text);
 }
 
+TEST_F(worker_test, an_embedding_is_answered_at_once_without_chunks) {
+  auto w = spawn({});
+  auto sink = spawn_sink();
+  auto r = request(2, "embed this");
+  r.kind = request_kind::embed;
+  r.sampling.max_tokens = 0;
+  const auto start = sys.clock().now();
+  submit(w, r, sink);
+  ASSERT_EQ(log.replies.size(), 1u);
+  EXPECT_EQ(log.replies[0].first.embedding, mock_model::embedding_of(r));
+  EXPECT_EQ(log.replies[0].first.prompt_tokens, 2u);
+  EXPECT_EQ(log.replies[0].second, start);  // nothing streamed, no token time
+  EXPECT_TRUE(log.chunks.empty());
+  submit(w, request(3, "after it"), sink);  // the worker goes on
+  EXPECT_EQ(log.replies.size(), 2u);
+}
+
 TEST_F(worker_test, chunks_take_token_time_on_the_virtual_clock) {
   auto w = spawn({.queue_max = 4, .token_time = 25ms});
   auto sink = spawn_sink();

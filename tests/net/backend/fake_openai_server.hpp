@@ -1,6 +1,7 @@
 // A small fake OpenAI-compatible server for the external-backend tests: a Beast server on its own
-// thread on 127.0.0.1 that records every request and answers /v1/models, /v1/completions and
-// /v1/chat/completions with fixed JSON (or with a chosen status), one request per connection.
+// thread on 127.0.0.1 that records every request and answers /v1/models, /v1/completions,
+// /v1/chat/completions and /v1/embeddings (the vector [3, 4], not normalised) with fixed JSON
+// (or with a chosen status), one request per connection.
 #pragma once
 
 #include <atomic>
@@ -85,6 +86,10 @@ class fake_openai_server {
       return {200, R"({"choices":[{"message":{"role":"assistant","content":"hi there"},)"
                    R"("finish_reason":"stop"}],)" +
                        usage + "}"};
+    if (target == "/v1/embeddings")
+      return {200, R"({"object":"list","data":[{"object":"embedding","index":0,)"
+                   R"("embedding":[3.0,4]}],"model":"llama-3-8b",)"
+                   R"("usage":{"prompt_tokens":7,"total_tokens":7}})"};
     return {404, R"({"error":{"message":"no such route"}})"};
   }
 

@@ -1,7 +1,7 @@
 // The external OpenAI-compatible backend against a fake server on loopback: models listed at
 // connect, prompts to /v1/completions and chat messages to /v1/chat/completions with the
-// request's sampling, text, finish reason and usage read back; a failing or absent server and
-// unknown models give clear errors.
+// request's sampling, text, finish reason and usage read back; embed requests to /v1/embeddings
+// with the vector normalised; a failing or absent server and unknown models give clear errors.
 
 #include "net/backend/openai_backend.hpp"
 
@@ -32,8 +32,8 @@ TEST(openai_backend_test, lists_the_servers_models_at_connect) {
   ASSERT_TRUE(backend) << backend.error().to_string();
   ASSERT_EQ((*backend)->models().size(), 1u);
   EXPECT_EQ((*backend)->models()[0].id, "llama-3-8b");
-  EXPECT_EQ((*backend)->identity().backend, wire::Backend::External);
-  EXPECT_FALSE((*backend)->identity().deterministic);
+  EXPECT_EQ((*backend)->models().front().served_by.backend, wire::Backend::External);
+  EXPECT_FALSE((*backend)->models().front().served_by.deterministic);
   EXPECT_TRUE((*backend)->blocks());
 }
 
@@ -74,6 +74,35 @@ TEST(openai_backend_test, forwards_chat_messages_to_chat_completions) {
   const auto messages = boost::json::parse(seen.back().body).as_object().at("messages");
   ASSERT_EQ(messages.as_array().size(), 2u);
   EXPECT_EQ(messages.as_array()[1].as_object().at("content").as_string(), "hello");
+}
+
+TEST(openai_backend_test, embeds_through_the_embeddings_endpoint) {
+  testing::fake_openai_server server;
+  auto backend = openai_backend::connect({server.url()}).value();
+  actors::generation_request r;
+  r.id = 4;
+  r.model = "llama-3-8b";
+  r.kind = actors::request_kind::embed;
+  r.prompt = "embed me";
+  auto g = backend->generate(r);
+  ASSERT_TRUE(g) << g.error().to_string();
+  EXPECT_EQ(g->request_id, 4u);
+  EXPECT_EQ(g->embedding, (std::vector<float>{0.6f, 0.8f}));  // [3, 4] normalised
+  EXPECT_EQ(g->prompt_tokens, 7u);
+  EXPECT_EQ(g->completion_tokens, 0u);
+  EXPECT_TRUE(g->chunks.empty() && g->text.empty());
+  auto seen = server.requests();
+  ASSERT_EQ(seen.back().target, "/v1/embeddings");
+  auto body = boost::json::parse(seen.back().body).as_object();
+  EXPECT_EQ(body.at("input").as_string(), "embed me");
+  EXPECT_EQ(body.at("encoding_format").as_string(), "float");
+  r.prompt.clear();
+  r.prompt_token_ids = {5, 6};
+  ASSERT_TRUE(backend->generate(r));
+  body = boost::json::parse(server.requests().back().body).as_object();
+  EXPECT_EQ(body.at("input").as_array().size(), 2u);
+  r.messages = {{"user", "no chat"}};
+  EXPECT_EQ(backend->generate(r).error().code, errc::invalid_argument);
 }
 
 TEST(openai_backend_test, failures_are_clear_errors) {

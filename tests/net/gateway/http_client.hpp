@@ -3,6 +3,7 @@
 // events) are read whole, so a test sees the exact event text.
 #pragma once
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,7 +12,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <cctype>
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,8 +29,13 @@ struct http_reply {
   std::string content_type;
   bool chunked = false;
   std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
 
   boost::json::value json() const { return boost::json::parse(body); }
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string{} : it->second;
+  }
 };
 
 class http_connection {
@@ -61,8 +69,18 @@ class http_connection {
     if (ec)
       return {};
     const auto& response = parser.get();
-    return {response.result_int(), std::string(response[http::field::content_type]),
-            response.chunked(), response.body()};
+    http_reply out{response.result_int(),
+                   std::string(response[http::field::content_type]),
+                   response.chunked(),
+                   response.body(),
+                   {}};
+    for (const auto& field : response) {
+      std::string name(field.name_string());
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      out.headers[name] = std::string(field.value());
+    }
+    return out;
   }
 
  private:

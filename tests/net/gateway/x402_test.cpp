@@ -289,6 +289,28 @@ TEST_F(x402_test, a_paid_stream_carries_the_payment_response_in_its_head) {
 // ------------------------------------------------------------------------------------------------
 // Refused: nothing served, nothing more charged.
 
+TEST_F(x402_test, embeddings_pay_the_worst_case_of_all_inputs_once) {
+  const std::string body = R"({"model":"mock-model","input":["hello","world"]})";
+  const full_reply unpaid = post_with(port_, "/v1/embeddings", body, {});
+  ASSERT_EQ(unpaid.status, 402u) << unpaid.body;
+  // Each input: 5 bytes + 1 prompt tokens at most, 200 micros each at the price cap.
+  const json::value accepts = unpaid.json_body().at("accepts").at(0);
+  EXPECT_EQ(accepts.at("maxAmountRequired").as_string(), std::to_string(2 * 6 * 200));
+  EXPECT_EQ(accepts.at("resource").as_string(), "http://127.0.0.1/v1/embeddings");
+  const auto a = authorization(3'400, 0x61);
+  const std::string header = header_v1(a, sign(a));
+  const full_reply r = post_with(port_, "/v1/embeddings", body, {{"X-PAYMENT", header}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_FALSE(r.header("x-payment-response").empty());
+  EXPECT_EQ(r.json_body().at("data").as_array().size(), 2u);
+  const int64_t one_token =
+      cost_of_tokens(amount::from_micros(provider_price_micros), 1).value().micros();
+  // Each proof's real cost, nothing more.
+  EXPECT_TRUE(wait_until([&] { return payer_balance() == 3'400 - 2 * one_token; }));
+  expect_refused(post_with(port_, "/v1/embeddings", body, {{"X-PAYMENT", header}}), "nonce");
+  EXPECT_EQ(payer_balance(), 3'400 - 2 * one_token);
+}
+
 TEST_F(x402_test, a_replayed_payment_is_refused) {
   const auto a = authorization(paid_micros, 0x04);
   const std::string header = header_v1(a, sign(a));
