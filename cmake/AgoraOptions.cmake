@@ -17,12 +17,14 @@ set(AGORA_WITH_CUDA OFF)
 if(NOT AGORA_CUDA STREQUAL "OFF")
   check_language(CUDA)
   if(CMAKE_CUDA_COMPILER)
+    # Hopper (H100/H200) unless told otherwise; set before enable_language, which would cache
+    # nvcc's own default (sm_75 for CUDA 13) and leave the tensor-core kernels empty.
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES 90)
+    endif()
     enable_language(CUDA)
     set(CMAKE_CUDA_STANDARD 17)  # CMake 3.25 knows no CUDA20 flag for nvcc
     set(CMAKE_CUDA_STANDARD_REQUIRED ON)
-    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES OR CMAKE_CUDA_ARCHITECTURES STREQUAL "52")
-      set(CMAKE_CUDA_ARCHITECTURES 90)
-    endif()
     find_package(CUDAToolkit REQUIRED)
     set(AGORA_WITH_CUDA ON)
   elseif(AGORA_CUDA STREQUAL "ON")

@@ -2,18 +2,38 @@
 #include "kernels/engine/model_engine.hpp"
 
 #include "kernels/cpu/cpu_backend.hpp"
+#include "kernels/device_info.hpp"
+#ifdef AGORA_WITH_CUDA
+#include "kernels/cuda/cuda_backend.hpp"
+#endif
 #include "kernels/engine/weights_hash.hpp"
 
 namespace agora::kernels {
 namespace {
 
+// CUDA when asked for, or when automatic and this build has it and a GPU is visible.
+bool wants_cuda(backend_choice choice) {
+  if (choice != backend_choice::automatic)
+    return choice == backend_choice::cuda;
+  gpu_inventory gpus = query_gpus();
+  return gpus.cuda_built && !gpus.gpus.empty();
+}
+
 result<std::unique_ptr<backend>> open_backend(const std::filesystem::path& folder,
                                               backend_choice choice) {
-  if (choice == backend_choice::cuda) {
+  if (wants_cuda(choice)) {
+#ifdef AGORA_WITH_CUDA
+    auto cuda = cuda_backend::load(folder);
+    if (!cuda)
+      return cuda.error();
+    return std::unique_ptr<backend>(std::move(*cuda));
+#else
     return make_error(errc::unsupported,
-                      "the CUDA backend is not part of this build yet; use --backend cpu");
+                      "this build has no CUDA backend (nvcc was not found when it was built); "
+                      "use --backend cpu");
+#endif
   }
-  auto cpu = cpu_backend::load(folder);  // automatic: the CPU until the CUDA backend lands
+  auto cpu = cpu_backend::load(folder);
   if (!cpu)
     return cpu.error();
   return std::unique_ptr<backend>(std::move(*cpu));
