@@ -23,6 +23,8 @@ struct provider_flags {
   std::string price_per_gpu_hour = "0";
   std::string region = "local";
   uint32_t max_concurrency = 16;
+  std::vector<std::string> models;
+  std::string engine = "auto";
 };
 
 result<net::provider_agent_options> agent_options(const provider_flags& f) {
@@ -35,6 +37,8 @@ result<net::provider_agent_options> agent_options(const provider_flags& f) {
   o.backend_api_key = f.backend_api_key;
   o.region = f.region;
   o.max_concurrency = f.max_concurrency;
+  o.models.folders.assign(f.models.begin(), f.models.end());
+  o.models.backend = f.engine;
   auto relay = address::parse(f.relay_address);
   if (!relay)
     return make_error(errc::invalid_argument, "--relay-address: " + relay.error().message);
@@ -88,6 +92,11 @@ void add_provider_command(CLI::App& app, action& run) {
                   "Serve this OpenAI-compatible server (vLLM, Ollama, llama.cpp) instead of "
                   "mock-model, e.g. http://127.0.0.1:8000")
       ->envname("AGORA_BACKEND_URL");
+  cmd->add_option("--model", f.models, "Hugging Face model folder to serve (repeatable)")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--engine", f.engine,
+                  "Backend for --model folders: auto (CUDA when present), cpu or cuda")
+      ->capture_default_str();
   cmd->add_option("--backend-api-key", f.backend_api_key, "Bearer key for --backend")
       ->envname("AGORA_BACKEND_API_KEY");
   cmd->add_option("--price-per-million", f.price_per_million, "Price per million tokens")

@@ -5,6 +5,7 @@
 
 #include "bin/agora/commands.hpp"
 #include "bin/agora/node_process.hpp"
+#include "kernels/engine/model_engine.hpp"
 #include "net/node/local_network.hpp"
 
 namespace agora::cli {
@@ -15,7 +16,15 @@ struct up_flags {
   std::vector<std::string> models;
 };
 
-void print_welcome(const net::local_network& n, const std::string& host, bool x402) {
+// The model a first request should name: the first --model folder, else mock-model.
+std::string first_model(const up_flags& flags) {
+  if (flags.network.models.folders.empty())
+    return "mock-model";
+  return kernels::model_id_of(flags.network.models.folders.front());
+}
+
+void print_welcome(const net::local_network& n, const std::string& host, bool x402,
+                   const std::string& model) {
   const std::string base = "http://" + host + ":" + std::to_string(n.gateway_port());
   std::printf("agora is up\n");
   std::printf("  gateway  %s/v1  (OpenAI-compatible; %s)\n", base.c_str(),
@@ -23,9 +32,9 @@ void print_welcome(const net::local_network& n, const std::string& host, bool x4
   std::printf("  relay    ws://%s:%u/v1/provider/connect  (relay address %s)\n", host.c_str(),
               n.relay_port(), n.relay_address().to_string().c_str());
   std::printf("try:\n  curl %s/v1/chat/completions -H 'Content-Type: application/json' \\\n"
-              "    -d '{\"model\":\"mock-model\",\"messages\":[{\"role\":\"user\",\"content\":"
+              "    -d '{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":"
               "\"hello\"}]}'\n",
-              base.c_str());
+              base.c_str(), model.c_str());
   std::printf("add a provider from another terminal or machine:\n"
               "  agora provider --relay ws://%s:%u --relay-address %s --data-dir agora-provider\n"
               "stop with Ctrl-C\n",
@@ -33,18 +42,13 @@ void print_welcome(const net::local_network& n, const std::string& host, bool x4
   std::fflush(stdout);
 }
 
-int run_up(const up_flags& flags) {
-  if (!flags.models.empty()) {
-    std::fprintf(stderr,
-                 "agora up: --model is not available in this version (serving model folders "
-                 "needs the inference engine)\n");
-    return 2;
-  }
+int run_up(up_flags& flags) {
+  flags.network.models.folders.assign(flags.models.begin(), flags.models.end());
   return run_node_process("up", [&](caf::actor_system& sys) -> result<node_stop> {
     auto network = net::local_network::start(sys, flags.network);
     if (!network)
       return network.error();
-    print_welcome(**network, flags.network.host, flags.network.x402);
+    print_welcome(**network, flags.network.host, flags.network.x402, first_model(flags));
     return node_stop([n = std::shared_ptr<net::local_network>(std::move(*network))] { n->stop(); });
   });
 }
@@ -65,7 +69,11 @@ void add_up_command(CLI::App& app, action& run) {
   cmd->add_option("--data-dir", f.network.data_dir, "Node state directory")
       ->envname("AGORA_DATA_DIR")
       ->capture_default_str();
-  cmd->add_option("--model", f.models, "Hugging Face model folder to serve (repeatable)");
+  cmd->add_option("--model", f.models, "Hugging Face model folder to serve (repeatable)")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--engine", f.network.models.backend,
+                  "Backend for --model folders: auto (CUDA when present), cpu or cuda")
+      ->capture_default_str();
   cmd->add_flag("--x402", f.network.x402,
                 "Require x402 payment (EIP-3009, recorded by the escrow) for every completion");
   cmd->add_option("--price", f.network.price_per_million_tokens_micros,
