@@ -34,6 +34,12 @@ struct batch_entry {
   status outcome;
 };
 
+/// The checks every backend makes before running tokens on a sequence (backend.cpp).
+/// invalid_argument naming the first token id that is not below config.vocab_size.
+status check_token_ids(const model_config& config, std::span<const uint32_t> tokens);
+/// limit_exceeded when `count` more tokens do not fit in `sequence`.
+status check_room(const kv_sequence& sequence, size_t count);
+
 class backend {
  public:
   virtual ~backend() = default;

@@ -59,16 +59,6 @@ result<std::unique_ptr<kv_sequence>> cpu_backend::open_sequence(uint32_t capacit
   return std::unique_ptr<kv_sequence>(std::move(*seq));
 }
 
-status cpu_backend::check_tokens(std::span<const uint32_t> tokens) const {
-  for (size_t i = 0; i < tokens.size(); ++i)
-    if (tokens[i] >= config_.vocab_size)
-      return make_error(errc::invalid_argument, "token " + std::to_string(tokens[i]) +
-                                                    " at index " + std::to_string(i) +
-                                                    " is not below the vocabulary size " +
-                                                    std::to_string(config_.vocab_size));
-  return {};
-}
-
 status cpu_backend::forward(kv_sequence& sequence, std::span<const uint32_t> tokens,
                             std::span<float> logits) {
   AGORA_ASSERT(!tokens.empty());
@@ -76,13 +66,10 @@ status cpu_backend::forward(kv_sequence& sequence, std::span<const uint32_t> tok
   auto* seq = dynamic_cast<cpu::cpu_sequence*>(&sequence);
   AGORA_ASSERT(seq != nullptr);
   AGORA_ASSERT(seq->owner() == this);
-  if (status s = check_tokens(tokens); !s)
+  if (status s = check_token_ids(config_, tokens); !s)
     return s;
-  if (tokens.size() > seq->capacity() - seq->length())
-    return make_error(errc::limit_exceeded, std::to_string(tokens.size()) + " tokens after " +
-                                                std::to_string(seq->length()) +
-                                                " run past the sequence's capacity " +
-                                                std::to_string(seq->capacity()));
+  if (status s = check_room(*seq, tokens.size()); !s)
+    return s;
   const uint32_t T = static_cast<uint32_t>(tokens.size());
   const uint32_t C = config_.hidden_size;
   std::vector<float> hidden(size_t{T} * C);
@@ -100,7 +87,7 @@ result<std::vector<float>> cpu_backend::embed(std::span<const uint32_t> tokens) 
     return make_error(errc::limit_exceeded,
                       std::to_string(tokens.size()) + " tokens are over the model's " +
                           std::to_string(config_.max_positions) + " positions");
-  if (status s = check_tokens(tokens); !s)
+  if (status s = check_token_ids(config_, tokens); !s)
     return s.error();
   const uint32_t T = static_cast<uint32_t>(tokens.size());
   const uint32_t C = config_.hidden_size;

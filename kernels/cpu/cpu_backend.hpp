@@ -40,7 +40,6 @@ class cpu_backend final : public backend {
   result<std::vector<float>> embed(std::span<const uint32_t> tokens) override;
 
  private:
-  status check_tokens(std::span<const uint32_t> tokens) const;
   result<std::unique_ptr<cpu::cpu_sequence>> make_sequence(uint32_t capacity);
 
   model_config config_;

@@ -71,16 +71,6 @@ result<std::unique_ptr<kv_sequence>> cuda_backend::open_sequence(uint32_t capaci
       std::make_unique<cuda_sequence>(this, model_->pool(), std::move(blocks), capacity));
 }
 
-status cuda_backend::check_tokens(std::span<const uint32_t> tokens) const {
-  for (size_t i = 0; i < tokens.size(); ++i)
-    if (tokens[i] >= config_.vocab_size)
-      return make_error(errc::invalid_argument, "token " + std::to_string(tokens[i]) +
-                                                    " at index " + std::to_string(i) +
-                                                    " is not below the vocabulary size " +
-                                                    std::to_string(config_.vocab_size));
-  return {};
-}
-
 status cuda_backend::check_entry(kv_sequence& sequence, std::span<const uint32_t> tokens,
                                  std::span<float> logits) const {
   AGORA_ASSERT(!tokens.empty());
@@ -88,13 +78,10 @@ status cuda_backend::check_entry(kv_sequence& sequence, std::span<const uint32_t
   auto* seq = dynamic_cast<cuda_sequence*>(&sequence);
   AGORA_ASSERT(seq != nullptr);
   AGORA_ASSERT(seq->owner() == this);
-  if (status s = check_tokens(tokens); !s)
+  if (status s = check_token_ids(config_, tokens); !s)
     return s.error();
-  if (tokens.size() > seq->capacity() - seq->length())
-    return make_error(errc::limit_exceeded, std::to_string(tokens.size()) + " tokens after " +
-                                                std::to_string(seq->length()) +
-                                                " run past the sequence's capacity " +
-                                                std::to_string(seq->capacity()));
+  if (status s = check_room(*seq, tokens.size()); !s)
+    return s;
   return {};
 }
 
@@ -168,7 +155,7 @@ result<std::vector<float>> cuda_backend::embed(std::span<const uint32_t> tokens)
     return make_error(errc::limit_exceeded,
                       std::to_string(tokens.size()) + " tokens are over the model's " +
                           std::to_string(config_.max_positions) + " positions");
-  if (status s = check_tokens(tokens); !s)
+  if (status s = check_token_ids(config_, tokens); !s)
     return s.error();
   auto seq = open_sequence(static_cast<uint32_t>(tokens.size()));
   if (!seq)

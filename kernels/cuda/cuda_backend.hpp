@@ -76,7 +76,6 @@ class cuda_backend final : public backend {
   uint32_t kv_blocks_total() const;
 
  private:
-  status check_tokens(std::span<const uint32_t> tokens) const;
   status check_entry(kv_sequence& sequence, std::span<const uint32_t> tokens,
                      std::span<float> logits) const;
   status prefill(kv_sequence& sequence, std::span<const uint32_t> tokens, std::span<float> logits);

@@ -12,8 +12,6 @@
 namespace agora::kernels {
 namespace {
 
-constexpr int nesting_max = 8;
-
 std::string replace_all(const std::string& text, const std::string& pattern,
                         const std::string& with) {
   if (pattern.empty())
@@ -107,27 +105,12 @@ result<decoder> decoder::from_json(const boost::json::value* value, const json_p
   if (value == nullptr)
     return d;
   d.present_ = true;
-  if (status s = d.add(value, place, 0); !s)
+  status s = walk_components(value, place, "decoders",
+                             [&d](const std::string& type, const boost::json::object& object,
+                                  const json_place& at) { return d.add_leaf(type, object, at); });
+  if (!s)
     return s.error();
   return d;
-}
-
-status decoder::add(const boost::json::value* value, const json_place& place, int depth) {
-  auto object = json_as_object(value, place);
-  if (!object)
-    return object.error();
-  auto type = json_string(**object, "type", place);
-  if (!type)
-    return type.error();
-  if (*type != "Sequence" || depth >= nesting_max)
-    return add_leaf(*type, **object, place);
-  auto list = json_as_array(json_member(**object, "decoders"), place.field("decoders"));
-  if (!list)
-    return list.error();
-  for (size_t i = 0; i < (*list)->size(); ++i)
-    if (status s = add(&(**list)[i], place.field("decoders").index(i), depth + 1); !s)
-      return s;
-  return {};
 }
 
 status decoder::add_leaf(const std::string& type, const boost::json::object& object,

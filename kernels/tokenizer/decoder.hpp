@@ -35,7 +35,6 @@ class decoder {
     uint32_t stop = 0;        // strip: characters to strip at the end
     bool strip_first = true;  // metaspace: drop the first token's leading space
   };
-  status add(const boost::json::value* value, const json_place& place, int depth);
   status add_leaf(const std::string& type, const boost::json::object& object,
                   const json_place& place);
   static void run(const step& s, std::vector<std::string>& tokens);

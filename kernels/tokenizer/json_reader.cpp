@@ -2,6 +2,8 @@
 
 #include "kernels/tokenizer/json_reader.hpp"
 
+#include "core/assert.hpp"
+
 namespace agora::kernels {
 
 json_place json_place::field(std::string_view key) const {
@@ -92,6 +94,38 @@ result<boost::json::value> json_parse(std::string_view text, std::string_view fi
   if (ec)
     return make_error(errc::malformed, std::string(file) + ": invalid JSON: " + ec.message());
   return v;
+}
+
+namespace {
+
+constexpr int component_nesting_max = 8;
+
+status walk_at(const boost::json::value* value, const json_place& place,
+               std::string_view list_field, const component_sink& leaf, int depth) {
+  auto object = json_as_object(value, place);
+  if (!object)
+    return object.error();
+  auto type = json_string(**object, "type", place);
+  if (!type)
+    return type.error();
+  if (*type != "Sequence" || depth >= component_nesting_max)
+    return leaf(*type, **object, place);
+  const json_place list_place = place.field(list_field);
+  auto list = json_as_array(json_member(**object, list_field), list_place);
+  if (!list)
+    return list.error();
+  for (size_t i = 0; i < (*list)->size(); ++i)
+    if (status s = walk_at(&(**list)[i], list_place.index(i), list_field, leaf, depth + 1); !s)
+      return s;
+  return {};
+}
+
+}  // namespace
+
+status walk_components(const boost::json::value* value, const json_place& place,
+                       std::string_view list_field, const component_sink& leaf) {
+  AGORA_ASSERT(leaf != nullptr);
+  return walk_at(value, place, list_field, leaf, 0);
 }
 
 }  // namespace agora::kernels

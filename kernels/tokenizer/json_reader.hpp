@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <functional>
 
 #include <string>
 #include <string_view>
@@ -47,6 +48,16 @@ result<uint32_t> json_id(const boost::json::value& value, const json_place& plac
 /// Token ids are below this bound (2^24): vocabularies are far smaller, and a hostile file must
 /// not make us allocate per-id tables of billions of entries.
 inline constexpr uint32_t token_id_max = uint32_t{1} << 24;
+
+/// The leaf handler of walk_components: one component of the given type.
+using component_sink = std::function<status(
+    const std::string& type, const boost::json::object& object, const json_place& place)>;
+
+/// Walks a pipeline component of tokenizer.json (normalizer, pre_tokenizer, post_processor,
+/// decoder): a {"type": "Sequence", <list_field>: […]} is flattened in order, nested up to 8
+/// deep; every other component goes to `leaf`. Errors name the field.
+status walk_components(const boost::json::value* value, const json_place& place,
+                       std::string_view list_field, const component_sink& leaf);
 
 /// Parses `text` as JSON; a malformed error naming `file` and the parser's reason otherwise.
 result<boost::json::value> json_parse(std::string_view text, std::string_view file);

@@ -11,8 +11,6 @@
 namespace agora::kernels {
 namespace {
 
-constexpr int nesting_max = 8;
-
 std::u16string to_utf16(std::string_view text) {
   std::u16string out(text.size() + 1, u'\0');
   UErrorCode err = U_ZERO_ERROR;
@@ -84,42 +82,31 @@ result<normalizer> normalizer::from_json(const boost::json::value* value, const 
   normalizer n;
   if (value == nullptr)
     return n;
-  if (status s = n.add(value, place, 0); !s)
+  status s = walk_components(value, place, "normalizers",
+                             [&n](const std::string& type, const boost::json::object& object,
+                                  const json_place& at) { return n.add_leaf(type, object, at); });
+  if (!s)
     return s.error();
   return n;
 }
 
-status normalizer::add(const boost::json::value* value, const json_place& place, int depth) {
-  auto object = json_as_object(value, place);
-  if (!object)
-    return object.error();
-  auto type = json_string(**object, "type", place);
-  if (!type)
-    return type.error();
-  if (*type == "Sequence" && depth < nesting_max) {
-    auto list = json_as_array(json_member(**object, "normalizers"), place.field("normalizers"));
-    if (!list)
-      return list.error();
-    for (size_t i = 0; i < (*list)->size(); ++i)
-      if (status s = add(&(**list)[i], place.field("normalizers").index(i), depth + 1); !s)
-        return s;
-    return {};
-  }
-  if (*type == "Prepend") {
-    auto prefix = json_string(**object, "prepend", place);
+status normalizer::add_leaf(const std::string& type, const boost::json::object& object,
+                            const json_place& place) {
+  if (type == "Prepend") {
+    auto prefix = json_string(object, "prepend", place);
     if (!prefix)
       return prefix.error();
     steps_.push_back({kind::prepend, *prefix, ""});
     return {};
   }
-  if (*type == "Replace") {
-    auto pattern = json_as_object(json_member(**object, "pattern"), place.field("pattern"));
+  if (type == "Replace") {
+    auto pattern = json_as_object(json_member(object, "pattern"), place.field("pattern"));
     if (!pattern)
       return pattern.error();
     auto literal = json_string(**pattern, "String", place.field("pattern"));
     if (!literal)
       return place.field("pattern").fail(errc::unsupported, "only String patterns are supported");
-    auto content = json_string(**object, "content", place);
+    auto content = json_string(object, "content", place);
     if (!content)
       return content.error();
     steps_.push_back({kind::replace, *literal, *content});
@@ -130,13 +117,13 @@ status normalizer::add(const boost::json::value* value, const json_place& place,
                             {"NFKC", kind::nfkc},
                             {"NFKD", kind::nfkd},
                             {"Lowercase", kind::lowercase}}) {
-    if (*type == name) {
+    if (type == name) {
       steps_.push_back({what, name, ""});
       return {};
     }
   }
   return place.field("type").fail(errc::unsupported,
-                                  "normalizer \"" + *type + "\" is not supported");
+                                  "normalizer \"" + type + "\" is not supported");
 }
 
 std::string normalizer::apply(std::string_view text) const {

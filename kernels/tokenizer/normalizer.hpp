@@ -30,7 +30,8 @@ class normalizer {
     std::string pattern;  // replace: the text to find; prepend: the prefix
     std::string content;  // replace: the replacement
   };
-  status add(const boost::json::value* value, const json_place& place, int depth);
+  status add_leaf(const std::string& type, const boost::json::object& object,
+                  const json_place& place);
 
   std::vector<step> steps_;
 };

@@ -8,8 +8,6 @@
 namespace agora::kernels {
 namespace {
 
-constexpr int nesting_max = 8;
-
 // The ids of special token `name` in a TemplateProcessing "special_tokens" map.
 result<std::vector<uint32_t>> special_ids(const boost::json::object& specials,
                                           const std::string& name, const json_place& place) {
@@ -39,35 +37,24 @@ result<post_processor> post_processor::from_json(const boost::json::value* value
   post_processor p;
   if (value == nullptr)
     return p;
-  if (status s = p.add(value, place, 0); !s)
+  status s = walk_components(value, place, "processors",
+                             [&p](const std::string& type, const boost::json::object& object,
+                                  const json_place& at) { return p.add_leaf(type, object, at); });
+  if (!s)
     return s.error();
   return p;
 }
 
-status post_processor::add(const boost::json::value* value, const json_place& place, int depth) {
-  auto object = json_as_object(value, place);
-  if (!object)
-    return object.error();
-  auto type = json_string(**object, "type", place);
-  if (!type)
-    return type.error();
-  if (*type == "Sequence" && depth < nesting_max) {
-    auto list = json_as_array(json_member(**object, "processors"), place.field("processors"));
-    if (!list)
-      return list.error();
-    for (size_t i = 0; i < (*list)->size(); ++i)
-      if (status s = add(&(**list)[i], place.field("processors").index(i), depth + 1); !s)
-        return s;
-    return {};
-  }
-  if (*type == "ByteLevel")
+status post_processor::add_leaf(const std::string& type, const boost::json::object& object,
+                                const json_place& place) {
+  if (type == "ByteLevel")
     return {};  // it only trims offsets
-  if (*type == "TemplateProcessing")
-    return add_template(**object, place);
-  if (*type == "RobertaProcessing" || *type == "BertProcessing")
-    return add_pair_style(**object, place);
+  if (type == "TemplateProcessing")
+    return add_template(object, place);
+  if (type == "RobertaProcessing" || type == "BertProcessing")
+    return add_pair_style(object, place);
   return place.field("type").fail(errc::unsupported,
-                                  "post-processor \"" + *type + "\" is not supported");
+                                  "post-processor \"" + type + "\" is not supported");
 }
 
 status post_processor::add_template(const boost::json::object& object, const json_place& place) {

@@ -28,7 +28,8 @@ class post_processor {
   const std::vector<uint32_t>& suffix() const { return suffix_; }
 
  private:
-  status add(const boost::json::value* value, const json_place& place, int depth);
+  status add_leaf(const std::string& type, const boost::json::object& object,
+                  const json_place& place);
   status add_template(const boost::json::object& object, const json_place& place);
   status add_pair_style(const boost::json::object& object, const json_place& place);
 

@@ -9,8 +9,6 @@
 namespace agora::kernels {
 namespace {
 
-constexpr int nesting_max = 8;
-
 std::string replace_spaces(std::string_view text, std::string_view with) {
   std::string out;
   for (char c : text) {
@@ -29,37 +27,24 @@ result<pre_tokenizer> pre_tokenizer::from_json(const boost::json::value* value,
   pre_tokenizer p;
   if (value == nullptr)
     return p;
-  if (status s = p.add(value, place, 0); !s)
+  status s = walk_components(value, place, "pretokenizers",
+                             [&p](const std::string& type, const boost::json::object& object,
+                                  const json_place& at) { return p.add_leaf(type, object, at); });
+  if (!s)
     return s.error();
   return p;
 }
 
-status pre_tokenizer::add(const boost::json::value* value, const json_place& place, int depth) {
-  auto object = json_as_object(value, place);
-  if (!object)
-    return object.error();
-  auto type = json_string(**object, "type", place);
-  if (!type)
-    return type.error();
-  if (*type == "Sequence" && depth < nesting_max) {
-    auto list = json_as_array(json_member(**object, "pretokenizers"), place.field("pretokenizers"));
-    if (!list)
-      return list.error();
-    for (size_t i = 0; i < (*list)->size(); ++i) {
-      const json_place at = place.field("pretokenizers").index(i);
-      if (status s = add(&(**list)[i], at, depth + 1); !s)
-        return s;
-    }
-    return {};
-  }
-  if (*type == "ByteLevel")
-    return add_byte_level(**object, place);
-  if (*type == "Split")
-    return add_split(**object, place);
-  if (*type == "Metaspace")
-    return add_metaspace(**object, place);
+status pre_tokenizer::add_leaf(const std::string& type, const boost::json::object& object,
+                               const json_place& place) {
+  if (type == "ByteLevel")
+    return add_byte_level(object, place);
+  if (type == "Split")
+    return add_split(object, place);
+  if (type == "Metaspace")
+    return add_metaspace(object, place);
   return place.field("type").fail(errc::unsupported,
-                                  "pre-tokenizer \"" + *type + "\" is not supported");
+                                  "pre-tokenizer \"" + type + "\" is not supported");
 }
 
 status pre_tokenizer::add_byte_level(const boost::json::object& object, const json_place& place) {

@@ -41,7 +41,8 @@ class pre_tokenizer {
     std::string text;
     bool at_start = false;
   };
-  status add(const boost::json::value* value, const json_place& place, int depth);
+  status add_leaf(const std::string& type, const boost::json::object& object,
+                  const json_place& place);
   status add_byte_level(const boost::json::object& object, const json_place& place);
   status add_split(const boost::json::object& object, const json_place& place);
   status add_metaspace(const boost::json::object& object, const json_place& place);

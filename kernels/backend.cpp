@@ -1,0 +1,30 @@
+// The input checks every backend shares (backend.hpp), so the CPU and CUDA backends refuse the
+// same requests with the same messages.
+#include "kernels/backend.hpp"
+
+#include <string>
+
+namespace agora::kernels {
+
+status check_token_ids(const model_config& config, std::span<const uint32_t> tokens) {
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i] >= config.vocab_size) {
+      return make_error(errc::invalid_argument, "token " + std::to_string(tokens[i]) +
+                                                    " at index " + std::to_string(i) +
+                                                    " is not below the vocabulary size " +
+                                                    std::to_string(config.vocab_size));
+    }
+  }
+  return {};
+}
+
+status check_room(const kv_sequence& sequence, size_t count) {
+  AGORA_ASSERT(sequence.length() <= sequence.capacity());
+  if (count <= sequence.capacity() - sequence.length())
+    return {};
+  return make_error(errc::limit_exceeded,
+                    std::to_string(count) + " tokens after " + std::to_string(sequence.length()) +
+                        " run past the sequence's capacity " + std::to_string(sequence.capacity()));
+}
+
+}  // namespace agora::kernels
