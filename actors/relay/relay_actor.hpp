@@ -105,8 +105,9 @@ typename Inspector::result_type inspect(Inspector& f, relay_status& x) {
 ///  - frame: from a provider. Register (answered with a Registered sealed by the relay, sent to
 ///    the sender, whose handle the relay keeps for the session), Heartbeat, Drain, Deregister,
 ///    ModelsUpdate go to the registry; TokenChunk and TaskResult of a tracked task go to its
-///    sink; a ComputeProof of a registered provider is settled with the escrow (tracked task or
-///    not: the proof names its hold) and forwarded to the task's sink. Frames of a tracked task
+///    sink; a ComputeProof of a registered provider for a tracked task is settled with the escrow
+///    and then forwarded to the task's sink; for an untracked task (routed before a restart, or
+///    given up on) its hold is refunded instead: the renter never gets it. Frames of a tracked task
 ///    from a provider it was taken from are dropped. A frame that does not open or that the
 ///    registry refuses is answered with a relay-signed ErrorFrame to the sender, changing nothing.
 ///    A task nobody served ends with a relay-signed ErrorFrame (limit_exceeded) to its sink.

@@ -94,11 +94,11 @@ void send_settle(relay_pointer self, const wire::ComputeProof& proof, const byte
                  std::move(answered));
 }
 
-void send_refund(relay_pointer self, const wire::id128& hold_id) {
+void send_refund(relay_pointer self, const wire::id128& hold_id, wire::RefundReason reason) {
   wire::RefundT m;
   m.requester = wire::to_wire(self->state.self_id);
   m.hold_id = wire::to_wire(hold_id);
-  m.reason = wire::RefundReason::ProviderFailed;
+  m.reason = reason;
   m.created_unix_s = now_unix_s(self);
   send_to_escrow(self, relay_seal(self, m), "Refund of hold " + to_hex(hold_id));
 }

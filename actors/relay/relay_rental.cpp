@@ -103,7 +103,7 @@ void fail_rental(relay_pointer self, rental_iterator it, const agora::error& why
   AGORA_ASSERT(rental.pending.has_value());
   spdlog::warn("relay {}: rental {} failed: {}", self->state.self_id.to_string(), to_hex(it->first),
                why.to_string());
-  send_refund(self, rental.hold_id);
+  send_refund(self, rental.hold_id, wire::RefundReason::ProviderFailed);
   rental.pending->deliver(to_caf_error(why));
   self->state.matcher->end_session(it->first);
   self->state.rentals.erase(it);
@@ -183,7 +183,7 @@ caf::result<wire::frame> rent(relay_pointer self, const wire::frame& request, fr
   rental.asked = relay_now(self);
   auto match = pick_provider(self, r);
   if (!match) {
-    send_refund(self, rental.hold_id);
+    send_refund(self, rental.hold_id, wire::RefundReason::ProviderFailed);
     return to_caf_error(match.error());
   }
   rental.provider = match->provider;

@@ -125,8 +125,9 @@ void send_settle(relay_pointer self, const wire::ComputeProof& proof, const byte
                  int64_t registered_price_micros, std::function<void()> answered);
 /// Sends the reports the escrow could not take again (on every tick).
 void retry_escrow_reports(relay_pointer self);
-/// A Refund of `hold_id`: the task was not served.
-void send_refund(relay_pointer self, const wire::id128& hold_id);
+/// A Refund of `hold_id`: ProviderFailed when the task was not served, Cancelled when its
+/// result cannot reach the renter.
+void send_refund(relay_pointer self, const wire::id128& hold_id, wire::RefundReason reason);
 /// A FailureToServe Slash of `provider` for `task_id`.
 void send_failure_slash(relay_pointer self, const address& provider, const wire::id128& task_id);
 /// A Downtime Slash of `provider`, offline since `since`.

@@ -102,7 +102,7 @@ void fail_task(relay_pointer self, task_iterator it) {
   const relay_task& task = it->second;
   spdlog::warn("relay {}: task {} was not served after {} attempt(s)", st.self_id.to_string(),
                to_hex(it->first), task.attempt + 1);
-  send_refund(self, task.hold_id);
+  send_refund(self, task.hold_id, wire::RefundReason::ProviderFailed);
   const auto why = make_error(errc::limit_exceeded, "No providers available: task " +
                                                         to_hex(it->first) + " was not served");
   self->send(task.sink,
@@ -151,9 +151,11 @@ void on_result(relay_pointer self, task_iterator it, const wire::TaskResult& r,
   }
 }
 
-/// Settles a proof with the escrow at the provider's registered price, tracked task or not,
-/// and forwards it to the task's sink once the escrow answered: a renter that disputes the
-/// proof at once must find the hold settled.
+/// Settles the proof of a tracked task with the escrow at the provider's registered price and
+/// forwards it to the task's sink once the escrow answered: a renter that disputes the proof at
+/// once must find the hold settled. The proof of an untracked task (routed by this relay's
+/// previous run, or given up on) has nobody to reach: its result never got to the renter, so
+/// its hold is refunded, never charged (a Refund of a hold settled before changes nothing).
 void on_proof(relay_pointer self, const wire::opened_envelope& opened, const wire::frame& f,
               task_iterator it) {
   auto& st = self->state;
@@ -162,19 +164,22 @@ void on_proof(relay_pointer self, const wire::opened_envelope& opened, const wir
     return refuse(self, caf::actor_cast<frame_sink>(self->current_sender()),
                   make_error(errc::not_found, "the proof's provider is not registered here"),
                   f.data);
-  frame_sink sink;
-  if (it != st.tasks.end()) {
-    if (!it->second.proving)  // the proof overtook the result: the attempt is done all the same
-      finish_attempt(self, it->second, wire::TaskStatus::Completed);
-    sink = it->second.sink;
-    st.tasks.erase(it);
+  const wire::ComputeProof& proof = *opened.as<wire::ComputeProof>();
+  if (it == st.tasks.end()) {
+    spdlog::info("relay: the proof of untracked task {} cannot reach its renter: refunding",
+                 to_hex(wire::from_wire(*proof.task_id())));
+    return send_refund(self, wire::from_wire(*proof.hold_id()), wire::RefundReason::Cancelled);
   }
+  if (!it->second.proving)  // the proof overtook the result: the attempt is done all the same
+    finish_attempt(self, it->second, wire::TaskStatus::Completed);
+  const frame_sink sink = it->second.sink;
+  st.tasks.erase(it);
+  AGORA_ASSERT(!st.tasks.contains(wire::from_wire(*proof.task_id())));
   auto forward = [self, sink, f] {
     if (sink != nullptr)
       self->send(sink, f);
   };
-  send_settle(self, *opened.as<wire::ComputeProof>(), f.data,
-              record->price_per_million_tokens.micros(), std::move(forward));
+  send_settle(self, proof, f.data, record->price_per_million_tokens.micros(), std::move(forward));
 }
 
 wire::id128 task_id_of(const wire::opened_envelope& opened) {
@@ -238,8 +243,9 @@ void check_deadlines(relay_pointer self) {
     auto it = st.tasks.find(task_id);
     AGORA_ASSERT(it != st.tasks.end());  // handling one due task never ends another
     relay_task& task = it->second;
-    if (task.proving) {
+    if (task.proving) {  // the renter has no proof to check: it pays nothing
       spdlog::warn("relay: task {} completed but its proof never came", to_hex(task_id));
+      send_refund(self, task.hold_id, wire::RefundReason::ProviderFailed);
       st.tasks.erase(it);
       continue;
     }

@@ -1,5 +1,6 @@
 // `agora escrow`, `agora relay`, `agora gateway`: one market role per process, for deployments
 // across machines (net/node/role_nodes.hpp has the topology). Each runs until Ctrl-C/SIGTERM.
+#include <chrono>
 #include <cstdio>
 
 #include "bin/agora/commands.hpp"
@@ -42,7 +43,10 @@ struct role_flags {
   std::string escrow = "127.0.0.1:4010";
   std::string relay = "127.0.0.1:4009";
   std::vector<std::string> trusted_relays;
-  std::string x402_pay_to;  // gateway: the escrow's address; empty: x402 off
+  std::string x402_pay_to;         // gateway: the escrow's address; empty: x402 off
+  uint32_t tick_interval_s = 60;   // escrow: how often expired holds are refunded
+  uint32_t task_deadline_s = 120;  // gateway: how long a request waits for its result
+  uint32_t hold_ttl_s = 300;       // gateway: when a Hold nobody settled returns
 };
 
 int usage_error(const std::string& command, const error& e) {
@@ -52,6 +56,7 @@ int usage_error(const std::string& command, const error& e) {
 
 int run_escrow(const role_flags& f) {
   net::escrow_node_options o{f.data_dir, {f.listen, f.caf_port}, {}};
+  o.tick_interval = std::chrono::seconds(f.tick_interval_s);
   for (const std::string& text : f.trusted_relays) {
     auto relay = address::parse(text);
     if (!relay)
@@ -74,11 +79,16 @@ int run_gateway(const role_flags& f) {
   auto relay = endpoint_flag("--relay", f.relay);
   if (!escrow || !relay)
     return usage_error("gateway", escrow ? relay.error() : escrow.error());
+  if (f.hold_ttl_s < f.task_deadline_s)
+    return usage_error("gateway", make_error(errc::invalid_argument,
+                                             "--hold-ttl must be at least --task-deadline"));
   net::gateway_node_options o;
   o.data_dir = f.data_dir;
   o.http = {f.listen, f.port};
   o.relay = *relay;
   o.escrow = *escrow;
+  o.task_deadline = std::chrono::seconds(f.task_deadline_s);
+  o.hold_ttl = std::chrono::seconds(f.hold_ttl_s);
   if (!f.x402_pay_to.empty()) {
     auto pay_to = address::parse(f.x402_pay_to);
     if (!pay_to)
@@ -111,6 +121,10 @@ void add_role_commands(CLI::App& app, action& run) {
   e->add_option("--trusted-relay", escrow.trusted_relays,
                 "Relay address (0x…) whose "
                 "settlements count (repeatable)");
+  e->add_option("--tick-interval", escrow.tick_interval_s,
+                "Seconds between refunds of expired holds")
+      ->check(CLI::Range(1, 3'600))
+      ->capture_default_str();
   e->callback([&run] { run = [] { return run_escrow(escrow); }; });
 
   auto* r = add_role(app, "relay", "Run a relay as its own process", relay, "agora-relay");
@@ -129,6 +143,14 @@ void add_role_commands(CLI::App& app, action& run) {
       ->capture_default_str();
   g->add_option("--x402-pay-to", gateway.x402_pay_to,
                 "Require x402 payment for every completion, paid to this escrow address (0x…)");
+  g->add_option("--task-deadline", gateway.task_deadline_s,
+                "Seconds a request waits for its result")
+      ->check(CLI::Range(1, 3'600))
+      ->capture_default_str();
+  g->add_option("--hold-ttl", gateway.hold_ttl_s,
+                "Seconds before a Hold nobody settled returns (at least --task-deadline)")
+      ->check(CLI::Range(1, 86'400))
+      ->capture_default_str();
   g->callback([&run] { run = [] { return run_gateway(gateway); }; });
 }
 

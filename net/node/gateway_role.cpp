@@ -22,6 +22,8 @@ result<std::unique_ptr<gateway::gateway>> start_gateway_role(caf::actor_system& 
       .clock = live_clock(sys),
       .rng = std::make_shared<os_random>(),
       .price_cap_per_million_micros = o.price_cap_per_million_micros,
+      .task_deadline = o.task_deadline,
+      .hold_ttl = o.hold_ttl,
       .proofs = std::make_shared<gateway::proof_store>(
           http.proofs_max, std::shared_ptr<storage::store>(std::move(*log))),
       .x402 = std::move(o.x402)};

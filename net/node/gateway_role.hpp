@@ -4,6 +4,7 @@
 #pragma once
 
 #include <caf/actor_system.hpp>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -22,6 +23,8 @@ struct gateway_role_options {
   int64_t price_cap_per_million_micros = 10'000'000;
   /// x402 pay-per-request (net/gateway/x402/payment.hpp); disabled by default.
   gateway::x402::x402_options x402;
+  std::chrono::seconds task_deadline{120};  // gateway_actor_options: how long a request waits
+  std::chrono::seconds hold_ttl{300};       // and when a Hold nobody settled returns
 };
 
 /// The started gateway. Errors: the proof store cannot open, the port cannot be bound.

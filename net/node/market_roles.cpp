@@ -21,6 +21,7 @@ result<actors::escrow_actor> spawn_escrow_role(caf::actor_system& sys,
   o.trusted_arbiters = std::move(options.trusted_arbiters);
   o.clock = live_clock(sys);
   o.arbiter = std::move(options.arbiter);
+  o.tick_interval = options.tick_interval;
   return actors::spawn_escrow(sys, std::move(o));
 }
 

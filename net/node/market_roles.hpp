@@ -6,6 +6,7 @@
 #pragma once
 
 #include <caf/actor_system.hpp>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -26,7 +27,8 @@ struct escrow_role_options {
   private_key key;
   std::vector<address> trusted_relays;
   std::vector<address> trusted_arbiters;
-  actors::arbiter_inbox arbiter;  // null: Verdicts come from outside
+  actors::arbiter_inbox arbiter;           // null: Verdicts come from outside
+  std::chrono::seconds tick_interval{60};  // how often expired holds are refunded
 };
 
 /// The escrow on its durable store (sync on: it acknowledges only durable money movements).

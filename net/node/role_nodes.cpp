@@ -75,8 +75,12 @@ result<role_node> start_escrow_node(caf::actor_system& sys, const escrow_node_op
     return key ? arbiter_key.error() : key.error();
   auto arbiter = actors::spawn_arbiter(
       sys, {*arbiter_key, std::make_shared<actors::mock_model>(), live_clock(sys)});
-  auto escrow = spawn_escrow_role(
-      sys, {o.data_dir / "escrow", *key, o.trusted_relays, {arbiter_key->address()}, arbiter});
+  auto escrow = spawn_escrow_role(sys, {o.data_dir / "escrow",
+                                        *key,
+                                        o.trusted_relays,
+                                        {arbiter_key->address()},
+                                        arbiter,
+                                        o.tick_interval});
   if (!escrow) {
     caf::anon_send_exit(arbiter, caf::exit_reason::user_shutdown);
     return escrow.error();
@@ -146,6 +150,8 @@ result<role_node> start_gateway_node(caf::actor_system& sys, const gateway_node_
                             o.price_cap_per_million_micros};
   role.x402.enabled = !o.x402_pay_to.is_zero();  // x402 payments go to the escrow's address
   role.x402.pay_to = o.x402_pay_to;
+  role.task_deadline = o.task_deadline;
+  role.hold_ttl = o.hold_ttl;
   auto started = start_gateway_role(sys, std::move(role));
   if (!started) {
     stop_stand_ins();

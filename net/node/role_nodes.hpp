@@ -9,6 +9,7 @@
 #pragma once
 
 #include <caf/actor_system.hpp>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -37,6 +38,7 @@ struct escrow_node_options {
   std::filesystem::path data_dir = "agora-escrow";
   endpoint caf;  // where the escrow actor is published
   std::vector<address> trusted_relays;
+  std::chrono::seconds tick_interval{60};  // how often expired holds are refunded
 };
 
 struct relay_node_options {
@@ -55,6 +57,8 @@ struct gateway_node_options {
   int64_t price_cap_per_million_micros = 10'000'000;
   /// x402 pay-per-request to this address (the escrow's); zero: off (docs/X402.md).
   address x402_pay_to;
+  std::chrono::seconds task_deadline{120};  // how long a request waits for its result
+  std::chrono::seconds hold_ttl{300};       // when a Hold nobody settled returns (≥ deadline)
 };
 
 result<role_node> start_escrow_node(caf::actor_system& sys, const escrow_node_options& o);

@@ -489,7 +489,41 @@ TEST_F(relay_actor_test, a_draining_provider_gets_no_new_work_but_finishes_its_t
   EXPECT_TRUE(second.frames.empty());
 }
 
-TEST_F(relay_actor_test, providers_reconnect_to_a_restarted_relay_whose_settles_go_on) {
+TEST_F(relay_actor_test, a_completed_task_whose_proof_never_comes_is_refunded) {
+  const private_key key = wire::samples::test_key(252);
+  const wire::frame registration = sample_registration(key);
+  // Answers its TaskAssignment with a Completed TaskResult and never proves it.
+  auto fake_provider = sys.spawn([this, key, registration](caf::event_based_actor* self) {
+    self->send(relay_, registration);
+    return caf::behavior{[this, self, key](const wire::frame& f) {
+      if (f.kind != wire::message_kind::TaskAssignment)
+        return;
+      wire::TaskResultT r;
+      r.provider = wire::to_wire(key.address());
+      r.task_id = wire::samples::wire_id(3);
+      r.status = wire::TaskStatus::Completed;
+      r.output_hash = wire::to_wire(hash256{});
+      r.finished_unix_s = now_s();
+      self->send(relay_, wire::frame{wire::message_kind::TaskResult, wire::seal(r, key)});
+    }};
+  });
+  actors_.push_back(fake_provider);
+  run();
+  frame_log renter;
+  ASSERT_TRUE(route(task_request(3, "meta-llama/Llama-3.1-8B-Instruct"), sink(&renter))
+                  .assignment.has_value());
+  run();
+  EXPECT_EQ(renter.kinds(), std::vector{wire::message_kind::TaskResult});
+  EXPECT_TRUE(escrow_log_.frames.empty());
+  step(70s, 5s);  // past the proof's assignment_timeout
+  EXPECT_TRUE(escrow_log_.opened(wire::message_kind::Settle).empty());
+  auto refunds = escrow_log_.opened(wire::message_kind::Refund);
+  ASSERT_EQ(refunds.size(), 1u);
+  EXPECT_EQ(refunds[0].as<wire::Refund>()->reason(), wire::RefundReason::ProviderFailed);
+  EXPECT_EQ(status().tasks, 0u);
+}
+
+TEST_F(relay_actor_test, providers_reconnect_to_a_restarted_relay_that_refunds_lost_tasks) {
   add_provider(1);
   add_provider(2);
   const relay_status before = status();
@@ -512,12 +546,16 @@ TEST_F(relay_actor_test, providers_reconnect_to_a_restarted_relay_whose_settles_
         std::string::npos);
   }
   step(1s, 100ms);
-  auto settles = escrow_log_.opened(wire::message_kind::Settle);
-  ASSERT_EQ(settles.size(), 1u);
-  const wire::Settle* settle = settles[0].as<wire::Settle>();
-  EXPECT_EQ(wire::open(wire::view(settle->proof()))->signer(), provider);
-  EXPECT_EQ(settle->registered_price_micros(),
-            provider == provider_address(1) ? price_of(1) : price_of(2));
+  // The task's proof reaches the new relay, which did not route it and cannot pass it on: the
+  // renter never gets the result, so its hold is refunded, not settled.
+  EXPECT_TRUE(escrow_log_.opened(wire::message_kind::Settle).empty());
+  auto refunds = escrow_log_.opened(wire::message_kind::Refund);
+  ASSERT_EQ(refunds.size(), 1u);
+  EXPECT_EQ(refunds[0].signer(), relay_key_.address());
+  const wire::Refund* refund = refunds[0].as<wire::Refund>();
+  EXPECT_EQ(wire::from_wire(*refund->hold_id()), wire::samples::make_id(0x81));
+  EXPECT_EQ(refund->reason(), wire::RefundReason::Cancelled);
+  EXPECT_FALSE(provider.is_zero());
   EXPECT_EQ(status().tasks, 0u);
 }
 
