@@ -64,6 +64,7 @@ provider_actor::behavior_type provider(provider_pointer self, provider_options o
   auto& st = self->state;
   st.self_id = options.key.address();
   st.models = options.backend->models();
+  options.worker.batch_max = options.max_concurrency;  // a batching engine runs them together
   st.worker = self->spawn<caf::linked>(worker, options.backend, options.worker);
   st.options = std::move(options);
   if (st.options->register_at_start)

@@ -50,11 +50,15 @@ result<running_task> open_task(provider_pointer self, const wire::TaskAssignment
   return task;
 }
 
-/// OK if this provider serves the task's model and type and its worker has room (one running,
-/// queue_max waiting), so the worker never refuses what the provider accepted.
-status check_servable(provider_pointer self, const running_task& task) {
+/// OK if this provider serves the task's model and type and its worker has room (queue_max
+/// waiting, plus one running, or batch_max for a model the engine batches), so the worker never
+/// refuses what the provider accepted (with both lanes in use it still may: that task fails).
+status check_servable(provider_pointer self, const running_task& task,
+                      const generation_request& request) {
   const auto& st = self->state;
-  if (st.running.size() > st.options->worker.queue_max)
+  const worker_options& w = st.options->worker;
+  const size_t running_max = st.options->backend->batches(request) ? w.batch_max : 1;
+  if (st.running.size() >= w.queue_max + running_max)
     return make_error(errc::limit_exceeded,
                       std::to_string(st.running.size()) + " tasks in flight, the worker is full");
   const auto& models = st.models;
@@ -197,10 +201,15 @@ void run(provider_pointer self, running_task task, generation_request request) {
   request.id = id;
   const bool streams = task.stream && task.task_type != wire::TaskType::Embedding;
   const chunk_sink sink = streams ? caf::actor_cast<chunk_sink>(self) : chunk_sink{};
+  const bool batched = st.options->backend->batches(request);  // only those can be cancelled
   st.running.emplace(id, std::move(task));
   self->request(st.worker, worker_timeout, generate_atom_v, std::move(request), sink)
       .then([self, id](generation& g) { on_generation(self, id, std::move(g)); },
-            [self, id](caf::error& e) { on_generation(self, id, from_caf_error(e)); });
+            [self, id, batched](caf::error& e) {
+              if (batched && e == caf::sec::request_timeout)  // given up: stop it in the engine
+                self->send(self->state.worker, cancel_atom_v, id);
+              on_generation(self, id, from_caf_error(e));
+            });
 }
 
 /// Sends the logged result and proof of a task that already ended.
@@ -235,7 +244,7 @@ void on_assignment(provider_pointer self, const wire::opened_envelope& opened, b
     return;  // a repeated assignment of a running task: its result answers both
   if (st.phase != provider_phase::registered)
     return reject(self, *task, make_error(errc::unsupported, "provider takes no new tasks"));
-  if (auto servable = check_servable(self, *task); !servable)
+  if (auto servable = check_servable(self, *task, request); !servable)
     return reject(self, *task, servable.error());
   run(self, std::move(*task), std::move(request));
 }

@@ -137,8 +137,8 @@ class engine {
                       "model '" + request.model + "' runs one request at a time (generate)");
   }
   /// Asks that started request `request_id` end soon: its on_done then comes with an error
-  /// (stale) unless it had already finished. Ids the engine does not hold are ignored.
-  /// Thread-safe.
+  /// (stale) unless it had already finished; the text it held back (a partial character or
+  /// stop sequence) is never streamed. Ids the engine does not hold are ignored. Thread-safe.
   virtual void cancel(uint64_t request_id) { (void)request_id; }
 };
 

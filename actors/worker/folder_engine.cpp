@@ -126,12 +126,24 @@ result<generation> folder_engine::embed(uint64_t request_id, std::span<const uin
   return g;
 }
 
+// Runs under an id of its own (top bit set), so that it never collides with the ids of the
+// requests a worker started on the same engine; the caller's id comes back in the result.
 result<generation> folder_engine::generate(const generation_request& request) {
+  generation_request own = request;
+  own.id = (uint64_t{1} << 63) | generate_calls_.fetch_add(1);
   std::promise<result<generation>> outcome;
   auto on_done = [&outcome](result<generation> done) { outcome.set_value(std::move(done)); };
-  if (auto st = start(request, [](generation_chunk) {}, on_done); !st)
+  if (auto st = start(
+          own, [](generation_chunk) {}, on_done);
+      !st)
     return st.error();
-  return outcome.get_future().get();
+  result<generation> g = outcome.get_future().get();
+  if (!g)
+    return g;
+  g->request_id = request.id;
+  for (generation_chunk& c : g->chunks)
+    c.request_id = request.id;
+  return g;
 }
 
 status folder_engine::start(const generation_request& request, chunk_callback on_chunk,
@@ -165,15 +177,15 @@ status folder_engine::start_generation(const generation_request& request,
                         "request " + std::to_string(id) + " is already running on this engine");
   }
   kernels::request_callbacks callbacks;
-  callbacks.on_token = [id, on_chunk = std::move(on_chunk), index = uint32_t{0}](
-                           uint32_t token, std::string_view piece) mutable {
+  callbacks.on_token = [id, on_chunk = std::move(on_chunk),
+                        index = uint32_t{0}](uint32_t token, std::string_view piece) mutable {
     on_chunk(generation_chunk{id, index++, {token}, std::string(piece)});
   };
   callbacks.on_done = [this, id, on_done = std::move(on_done)](result<kernels::generated> ran) {
     ended(id, on_done, ran ? result<generation>(generation_of(id, *ran)) : ran.error());
   };
-  auto submitted = scheduler_->submit(id, prompt, options_of(request.sampling),
-                                      std::move(callbacks));
+  auto submitted =
+      scheduler_->submit(id, prompt, options_of(request.sampling), std::move(callbacks));
   std::lock_guard lock(mutex_);
   if (!submitted) {
     live_.erase(id);

@@ -5,6 +5,7 @@
 // scheduler (kernels/engine/scheduler.hpp) stepped by the engine's own thread.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -32,21 +33,22 @@ class folder_engine final : public engine {
  public:
   /// Loads the folder (errors name the file or tensor at fault).
   /// REQUIRES: limits as documented on kernels::scheduler_limits.
-  static result<std::shared_ptr<folder_engine>> load(
-      const std::filesystem::path& folder, kernels::backend_choice choice,
-      kernels::scheduler_limits limits = folder_scheduler_limits());
+  static result<std::shared_ptr<folder_engine>>
+  load(const std::filesystem::path& folder, kernels::backend_choice choice,
+       kernels::scheduler_limits limits = folder_scheduler_limits());
   ~folder_engine() override;
   folder_engine(const folder_engine&) = delete;
   folder_engine& operator=(const folder_engine&) = delete;
 
   std::vector<model_info> models() const override;
   /// Errors: not_found (another model), invalid_argument (bad sampling, a token id outside the
-  /// vocabulary), limit_exceeded (a prompt over the context), already_exists (request.id is
-  /// in flight).
+  /// vocabulary), limit_exceeded (a prompt over the context). Any request.id will do: the run
+  /// uses an id of its own, which never collides with those given to start.
   result<generation> generate(const generation_request& request) override;
   bool blocks() const override { return true; }
   bool batches(const generation_request&) const override { return true; }
-  /// Errors: as generate, found before anything runs.
+  /// Errors: as generate, found before anything runs; already_exists (request.id is held).
+  /// Ids from 2^63 up are generate's own: callers of start use smaller ones.
   status start(const generation_request& request, chunk_callback on_chunk,
                done_callback on_done) override;
   void cancel(uint64_t request_id) override;
@@ -81,7 +83,8 @@ class folder_engine final : public engine {
   std::deque<embed_job> embeds_;       // GUARDED_BY(mutex_)
   bool submitted_ = false;             // GUARDED_BY(mutex_): the scheduler got a request
   bool stopping_ = false;              // GUARDED_BY(mutex_)
-  std::thread thread_;                 // last: starts after the members above exist
+  std::atomic<uint64_t> generate_calls_{0};
+  std::thread thread_;  // last: starts after the members above exist
 };
 
 }  // namespace agora::actors

@@ -53,7 +53,8 @@ request_state::request_state(const model_config& config, const tokenizer& tokens
                              std::span<const uint32_t> prompt_ids, generate_options options,
                              text_sink on_text, token_sink on_token)
     : config_(&config), tokens_(&tokens), options_(std::move(options)),
-      on_text_(std::move(on_text)), on_token_(std::move(on_token)), decoder_(tokens, /*skip_special=*/true), stops_(options_.stop) {
+      on_text_(std::move(on_text)), on_token_(std::move(on_token)),
+      decoder_(tokens, /*skip_special=*/true), stops_(options_.stop) {
   AGORA_ASSERT(!prompt_ids.empty());
   AGORA_ASSERT(prompt_ids.size() < config.max_positions);
   AGORA_ASSERT(options_.max_tokens >= 1);

@@ -36,11 +36,11 @@ status scheduler::submit(uint64_t id, std::span<const uint32_t> prompt_ids,
   const model_config& config = model_->config();  // immutable once loaded: safe off-thread
   if (auto st = request_state::check(config, prompt_ids, options); !st)
     return st.error();
-  auto r = std::make_unique<request>(request{
-      id,
-      request_state(config, *tokens_, prompt_ids, std::move(options), callbacks.on_text,
-                    std::move(callbacks.on_token)),
-      std::move(callbacks.on_done)});
+  auto r = std::make_unique<request>(
+      request{id,
+              request_state(config, *tokens_, prompt_ids, std::move(options), callbacks.on_text,
+                            std::move(callbacks.on_token)),
+              std::move(callbacks.on_done)});
   std::lock_guard lock(mutex_);
   if (live_.contains(id)) {
     return make_error(errc::already_exists,

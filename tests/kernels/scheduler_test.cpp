@@ -94,8 +94,8 @@ class scripted_backend final : public backend {
 /// What one request saw: its streamed pieces, then its outcome.
 struct observed {
   std::vector<std::string> pieces;
-  std::vector<uint32_t> token_ids;          // from on_token, in order
-  std::vector<std::string> token_pieces;    // from on_token, in order
+  std::vector<uint32_t> token_ids;        // from on_token, in order
+  std::vector<std::string> token_pieces;  // from on_token, in order
   std::optional<result<generated>> outcome;
   bool text_after_done = false;
 };
