@@ -32,6 +32,7 @@ provider_spec draw_provider(drawer& d, size_t i, int64_t duration_s) {
   p.price_per_million_micros = d.pick(100, 190) * 1'000'000;
   p.models = {"mock-model"};
   switch (d.pick(0, 9)) {
+  case 6: p.lazy_p = double(d.pick(1, 10)) / 10.0; break;
   case 7: p.wrong_result_p = double(d.pick(1, 10)) / 10.0; break;
   case 8: p.fail_after_accept_permille = static_cast<uint32_t>(d.pick(1, 10) * 100); break;
   case 9: {
@@ -109,6 +110,8 @@ scenario random_scenario(uint64_t seed, const fuzz_options& options) {
   const int64_t faults = d.pick(0, 3);
   for (int64_t i = 0; i < faults; ++i)
     s.faults.push_back(draw_fault(d, s));
+  if (d.chance(300))  // clocks off by up to 20 s each: never 60 s apart, so all register
+    s.clock_skew.bound_ms = d.pick(1, 20) * 1'000;
   s.expect.money_conserved = true;
   s.expect.holds_closed = true;
   AGORA_ASSERT(!s.providers.empty());

@@ -206,8 +206,11 @@ void from_relay(caf::event_based_actor* self, link_state& l, const frame& f) {
   const frame_fate fate = l.model->draw(self->clock().now() - l.start, false);
   if (fate.lost)
     return fault(l);
-  if (f.kind == message_kind::Registered)
+  if (f.kind == message_kind::Registered) {
     l.register_pending = false;
+    if (l.observer.on_registered)
+      l.observer.on_registered();
+  }
   if (f.kind == message_kind::TaskAssignment && l.config.fail_after_accept_permille > 0)
     if (const auto task = task_of(f))
       fails(l, *task);  // decide now, so every later frame of the task follows it

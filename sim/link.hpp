@@ -57,6 +57,8 @@ struct link_observer {
   std::function<void()> on_fault;
   /// The provider's side went down (offline window or partition) or came back.
   std::function<void(bool down)> on_down;
+  /// The link handed the provider a Registered: the relay accepted its registration.
+  std::function<void()> on_registered;
 };
 
 struct link_config {

@@ -2,6 +2,7 @@
 // workload drivers, the auditor), the run and the expectations (market.hpp).
 #include "sim/market.hpp"
 
+#include <cstdio>
 #include <map>
 
 #include "actors/arbiter/arbiter.hpp"
@@ -10,8 +11,11 @@
 #include "actors/provider/provider.hpp"
 #include "actors/relay/relay_actor.hpp"
 #include "actors/renter/renter.hpp"
+#include "actors/worker/engine_set.hpp"
+#include "actors/worker/mock_model.hpp"
 #include "core/assert.hpp"
 #include "schemas/envelope.hpp"
+#include "sim/inline_engine.hpp"
 #include "sim/ledger_watch.hpp"
 #include "sim/link.hpp"
 #include "sim/lying_engine.hpp"
@@ -38,18 +42,22 @@ struct driver {
   caf::timespan until;  // no task starts after this (virtual time since the start)
 };
 
-/// A mock-model task of three random words, holding its worst case at the renter's cap.
+/// A task of three random mock-model words for the renter's model, holding its worst case at
+/// the renter's cap. A model folder's tokenizer takes any text; its prompt tokens are at most
+/// one per byte (byte-level BPE) plus two special tokens.
 actors::renter_task make_task(const renter_spec& s, random_source& rng) {
   std::string prompt;
   for (int i = 0; i < 3; ++i)
     prompt += (i ? " " : "") + actors::mock_model::word_of(static_cast<uint32_t>(
                                    rng.uniform(actors::mock_model::vocab_size)));
-  const int64_t tokens = 3 + int64_t{s.max_tokens};
+  const bool mock = s.model == actors::mock_model_id;
+  const int64_t prompt_tokens = mock ? 3 : static_cast<int64_t>(prompt.size()) + 2;
+  const int64_t tokens = prompt_tokens + int64_t{s.max_tokens};
   const int64_t hold = (tokens * s.price_cap_per_million_micros + 999'999) / 1'000'000;
   AGORA_ASSERT(hold > 0);
+  AGORA_ASSERT(!s.model.empty());
   return actors::renter_task{
-      std::string(actors::mock_model_id), prompt, s.max_tokens, 0.7f, rng.next_u64(), hold,
-      s.price_cap_per_million_micros};
+      s.model, prompt, s.max_tokens, 0.7f, rng.next_u64(), hold, s.price_cap_per_million_micros};
 }
 
 /// Schedules the driver's next task: uniform in [0.5, 1.5] of the mean interval, unless it
@@ -174,6 +182,9 @@ struct market_world {
   std::map<std::string, size_t> link_of;  // provider name → index
   std::vector<party_balances> parties;    // providers first, in scenario order, then renters
   std::vector<std::string> options;
+  /// Model folders loaded once, shared by the providers and the arbiter that serve them: the
+  /// world calls them one request at a time.
+  std::map<std::string, std::shared_ptr<inline_engine>> folders;
 
   market_world(const scenario& s, uint64_t seed);
   /// Stops the actors while everything they point at (links, options, this) still exists.
@@ -190,13 +201,18 @@ struct market_world {
     return private_key::generate(*w.random(label, index));
   }
   void add_party(const std::string& name, bool provider, const address& a, int64_t stake);
-  void spawn_core();
+  void spawn_core(const scenario& s);
   void start_escrow();
   void start_relay();
   frame funding(const private_key& k, int64_t micros, bool stake, uint64_t n);
+  std::shared_ptr<actors::engine> folder(const std::string& path);
+  std::shared_ptr<actors::engine> arbiter_engine(const scenario& s);
+  std::shared_ptr<actors::engine> provider_engine(const provider_spec& p, uint64_t n);
+  actors::wall_clock_map skewed(const std::string& who, std::optional<int64_t> explicit_ms,
+                                int64_t bound_ms, uint64_t n);
   caf::actor add_link(const provider_spec& p, const network_spec& net, uint64_t n,
                       const address& who);
-  void add_provider(const provider_spec& p, const network_spec& net, uint64_t n);
+  void add_provider(const provider_spec& p, const scenario& s, uint64_t n);
   void add_renter(const renter_spec& r, uint64_t n, caf::timespan until);
   void schedule_faults(const scenario& s);
 };
@@ -225,12 +241,58 @@ void market_world::start_relay() {
   w.keep(m.relay);
 }
 
-void market_world::spawn_core() {
+/// The model folder at `path` on the CPU engine, run inline; loaded on first use.
+std::shared_ptr<actors::engine> market_world::folder(const std::string& path) {
+  auto it = folders.find(path);
+  if (it != folders.end())
+    return it->second;
+  auto loaded = inline_engine::load_folder(path);
+  if (!loaded)
+    fprintf(stderr, "agora-sim: model folder %s: %s\n", path.c_str(),
+            loaded.error().message.c_str());
+  AGORA_ASSERT(loaded.ok());  // parse_scenario found its config.json
+  options.push_back("model folder " + path + " serves " + (*loaded)->models().at(0).id);
+  return folders.emplace(path, *loaded).first->second;
+}
+
+/// What the arbiter re-executes disputed tasks with: mock-model and/or model folders.
+std::shared_ptr<actors::engine> market_world::arbiter_engine(const scenario& s) {
+  std::vector<std::shared_ptr<actors::engine>> engines;
+  if (s.arbiter.mock_model)
+    engines.push_back(std::make_shared<actors::mock_model>());
+  for (const std::string& f : s.arbiter.folders)
+    engines.push_back(folder(f));
+  AGORA_ASSERT(!engines.empty());  // parse_scenario: at least one model
+  auto set = actors::engine_set::make(std::move(engines));
+  AGORA_ASSERT(set.ok());  // parse_scenario: no folder twice
+  AGORA_ASSERT(!(*set)->blocks());
+  return *set;
+}
+
+/// A node's clock: the world's, offset by the explicit skew or one drawn within the bound
+/// (`skew` n: 0 relay, 1 escrow, 2 + i provider i).
+actors::wall_clock_map market_world::skewed(const std::string& who,
+                                            std::optional<int64_t> explicit_ms, int64_t bound_ms,
+                                            uint64_t n) {
+  AGORA_ASSERT(bound_ms >= 0 && bound_ms <= clock_skew_ms_max);
+  int64_t ms = 0;
+  if (explicit_ms)
+    ms = *explicit_ms;
+  else if (bound_ms > 0)
+    ms = static_cast<int64_t>(w.random("skew", n)->uniform(uint64_t(2 * bound_ms + 1))) - bound_ms;
+  AGORA_ASSERT(ms >= -clock_skew_ms_max && ms <= clock_skew_ms_max);
+  actors::wall_clock_map c = w.clock();
+  c.epoch += std::chrono::milliseconds(ms);
+  if (ms != 0)
+    options.push_back("clock of " + who + " skewed by " + std::to_string(ms) + " ms");
+  return c;
+}
+
+void market_world::spawn_core(const scenario& s) {
   m.names = {{keys.escrow.address(), "escrow"},
              {keys.relay.address(), "relay"},
              {keys.arbiter.address(), "arbiter"}};
-  auto arbiter = actors::spawn_arbiter(
-      w.system(), {keys.arbiter, std::make_shared<actors::mock_model>(), w.clock()});
+  auto arbiter = actors::spawn_arbiter(w.system(), {keys.arbiter, arbiter_engine(s), w.clock()});
   auto arbiter_front = w.system().spawn(arbiter_tap, arbiter, &m);
   actors::escrow_options& o = escrow_options;
   o.store = {.path = "/escrow", .sync = false, .in_memory = true, .memory = memory};
@@ -238,13 +300,14 @@ void market_world::spawn_core() {
   o.ledger.protocol_fee_bps = 250;
   o.trusted_relays = {keys.relay.address()};
   o.trusted_arbiters = {keys.arbiter.address()};
-  o.clock = w.clock();
+  o.clock = skewed("escrow", s.clock_skew.escrow_ms, s.clock_skew.bound_ms, 1);
   o.arbiter = arbiter_front;
   start_escrow();
   tap = w.system().spawn(escrow_tap, &m);
   m.tap = tap;
   relay_options.emplace(actors::relay_options{
-      keys.relay, caf::actor_cast<actors::escrow_inbox>(tap), w.clock(), nullptr});
+      keys.relay, caf::actor_cast<actors::escrow_inbox>(tap),
+      skewed("relay", s.clock_skew.relay_ms, s.clock_skew.bound_ms, 0), nullptr});
   start_relay();
   relay_front = w.system().spawn(sim::relay_front, &m);
   auditor = w.system().spawn(audit_loop, tap);
@@ -293,6 +356,7 @@ caf::actor market_world::add_link(const provider_spec& p, const network_spec& ne
       rec.down_since = caf::timespan{-1};
     }
   };
+  observer.on_registered = [ms, who] { ++ms->providers[who].registrations; };
   link_config config{p.name, net, p.offline, p.fail_after_accept_permille};
   const caf::actor link =
       spawn_link(w.system(), std::move(config), caf::actor_cast<caf::actor>(m.relay),
@@ -303,21 +367,34 @@ caf::actor market_world::add_link(const provider_spec& p, const network_spec& ne
   return link;
 }
 
-void market_world::add_provider(const provider_spec& p, const network_spec& net, uint64_t n) {
+/// The provider's engine: mock-model or its model folder, behind a lying_engine when its
+/// behaviour is wrong_result or lazy.
+std::shared_ptr<actors::engine> market_world::provider_engine(const provider_spec& p, uint64_t n) {
+  AGORA_ASSERT(!(p.wrong_result_p > 0 && p.lazy_p > 0));  // one behaviour each
+  std::shared_ptr<actors::engine> honest =
+      p.model_folder.empty() ? std::make_shared<actors::mock_model>() : folder(p.model_folder);
+  const auto permille = [](double q) { return static_cast<uint32_t>(q * 1000 + 0.5); };
+  if (p.wrong_result_p > 0)
+    return std::make_shared<lying_engine>(honest, lie_kind::wrong_first_token,
+                                          permille(p.wrong_result_p), w.random("lies", n));
+  if (p.lazy_p > 0)
+    return std::make_shared<lying_engine>(honest, lie_kind::lazy_junk, permille(p.lazy_p),
+                                          w.random("lies", n));
+  return honest;
+}
+
+void market_world::add_provider(const provider_spec& p, const scenario& s, uint64_t n) {
   const private_key k = key("key/provider", n);
   add_party(p.name, true, k.address(), p.stake_micros);
-  m.providers[k.address()].misbehaves = p.wrong_result_p > 0 || p.fail_after_accept_permille > 0;
+  m.providers[k.address()].misbehaves =
+      p.wrong_result_p > 0 || p.lazy_p > 0 || p.fail_after_accept_permille > 0;
   auto bank = w.system().spawn([this, k, p, n](caf::event_based_actor* self) {
     self->send(tap, funding(k, p.stake_micros, false, n));
     self->send(tap, funding(k, p.stake_micros, true, n));
   });
   w.keep(bank);
   w.run_ready();
-  const caf::actor link = add_link(p, net, n, k.address());
-  std::shared_ptr<actors::engine> backend = std::make_shared<actors::mock_model>();
-  if (p.wrong_result_p > 0)
-    backend = std::make_shared<lying_engine>(static_cast<uint32_t>(p.wrong_result_p * 1000 + 0.5),
-                                             w.random("lies", n));
+  const caf::actor link = add_link(p, s.network, n, k.address());
   wire::GpuInfoT gpu;
   gpu.name = "NVIDIA H100 80GB HBM3";
   gpu.vram_bytes = uint64_t{80} << 30;
@@ -329,27 +406,29 @@ void market_world::add_provider(const provider_spec& p, const network_spec& net,
                                    .in_memory = true,
                                    .memory = memory});
   AGORA_ASSERT(log.ok());
+  const caf::timespan token_time = p.lazy_p > 0 ? lazy_token_time : honest_token_time;
   actors::provider_options o{k,
                              keys.relay.address(),
                              caf::actor_cast<actors::frame_sink>(link),
-                             w.clock(),
+                             skewed(p.name, p.clock_skew_ms, s.clock_skew.bound_ms, 2 + n),
                              w.random("provider", n),
                              std::move(*log),
-                             std::move(backend),
-                             {.queue_max = 4, .token_time = 100ms},
+                             provider_engine(p, n),
+                             {.queue_max = 4, .token_time = token_time},
                              {gpu},
                              "eu-west",
                              p.price_per_million_micros,
                              2'000'000,
                              4};
   w.keep(actors::spawn_provider(w.system(), std::move(o)));
-  options.push_back(
-      "provider " + p.name + " " + k.address().to_string() + " stake " +
-      std::to_string(p.stake_micros) + " price " + std::to_string(p.price_per_million_micros) +
-      " wrong_result " + std::to_string(p.wrong_result_p) + " fail_after_accept_permille " +
-      std::to_string(p.fail_after_accept_permille) + " seeds " +
-      std::to_string(w.derive("provider", n)) + "/" + std::to_string(w.derive("lies", n)) + "/" +
-      std::to_string(w.derive("link", n)));
+  options.push_back("provider " + p.name + " " + k.address().to_string() + " model " +
+                    p.models.at(0) + " stake " + std::to_string(p.stake_micros) + " price " +
+                    std::to_string(p.price_per_million_micros) + " wrong_result " +
+                    std::to_string(p.wrong_result_p) + " lazy " + std::to_string(p.lazy_p) +
+                    " fail_after_accept_permille " + std::to_string(p.fail_after_accept_permille) +
+                    " seeds " + std::to_string(w.derive("provider", n)) + "/" +
+                    std::to_string(w.derive("lies", n)) + "/" +
+                    std::to_string(w.derive("link", n)));
 }
 
 void market_world::add_renter(const renter_spec& r, uint64_t n, caf::timespan until) {
@@ -491,10 +570,10 @@ market_world::market_world(const scenario& s, uint64_t seed)
                     "‰, duplicate " + std::to_string(n.duplicate_permille) + "‰, reorder " +
                     std::to_string(n.reorder_permille) + "‰ (" + to_string(n.direction) +
                     "), register timeout " + std::to_string(n.register_timeout_s) + " s");
-  spawn_core();
+  spawn_core(s);
   w.run_ready();
   for (size_t i = 0; i < s.providers.size(); ++i)
-    add_provider(s.providers[i], s.network, i);
+    add_provider(s.providers[i], s, i);
   const caf::timespan until = std::chrono::seconds(s.duration_s);
   for (size_t i = 0; i < s.renters.size(); ++i)
     add_renter(s.renters[i], i, until);
@@ -523,6 +602,8 @@ void fill_balances(const market_world& mw, run_report& r) {
     p.balance = at(escrow::renter_balance(p.owner));
     p.earnings = at(escrow::provider_earnings(p.owner));
     p.stake = at(escrow::provider_stake(p.owner));
+    const auto rec = mw.m.providers.find(p.owner);
+    p.registrations = rec == mw.m.providers.end() ? 0 : rec->second.registrations;
   }
 }
 
@@ -566,6 +647,12 @@ void check_expectations(const scenario& s, run_report& r) {
     r.expectations.push_back(
         {x.provider + (x.slashed ? " slashed" : " not slashed"), slashed == x.slashed,
          "stake " + std::to_string(p.stake_initial) + " -> " + std::to_string(p.stake)});
+  }
+  for (const registered_expectation& x : e.registered) {
+    const party_balances& p = party(r, x.provider);
+    r.expectations.push_back({x.provider + (x.registered ? " registered" : " never registered"),
+                              (p.registrations > 0) == x.registered,
+                              std::to_string(p.registrations) + " registrations accepted"});
   }
   for (const balance_bound& b : e.balances) {
     const party_balances& p = party(r, b.party);

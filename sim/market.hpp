@@ -1,5 +1,5 @@
 // A simulated market built from a scenario (docs/SIMULATION.md): the real escrow, arbiter,
-// relay, providers (mock-model workers, or lying_engine for wrong_result behaviours) and renters
+// relay, providers (mock-model or model-folder workers, lying_engine for cheaters) and renters
 // in one world, a workload driver per renter, taps in front of the escrow and the arbiter that
 // write the trace and feed the invariants, and a periodic auditor. run_scenario runs it to its
 // horizon and checks the scenario's expectations.
@@ -34,6 +34,10 @@ struct run_options {
 /// The workload stops at the scenario's duration; the world runs this much longer so the last
 /// tasks settle, unused holds expire and disputes are decided.
 inline constexpr int64_t drain_s = 30 * 60;
+/// Virtual execution time per generated token: an honest provider's worker, and a lazy one's
+/// (near zero: it answers junk at once).
+inline constexpr caf::timespan honest_token_time = std::chrono::milliseconds(100);
+inline constexpr caf::timespan lazy_token_time = std::chrono::milliseconds(1);
 /// How often the auditor reads every followed account (virtual time); the escrow tap audits
 /// the accounts each request can touch right behind it besides.
 inline constexpr int64_t audit_interval_s = 600;
@@ -46,6 +50,7 @@ struct party_balances {
   int64_t earnings = 0;
   int64_t stake = 0;
   int64_t stake_initial = 0;
+  uint64_t registrations = 0;  // providers: Registered frames their link delivered
 };
 
 struct expectation_result {

@@ -18,6 +18,7 @@ namespace {
 /// The first validation error, with the path of the field it is about.
 struct problems {
   std::optional<error> first;
+  std::filesystem::path base_dir;  // what relative model folders are resolved against
 
   void fail(const std::string& path, const std::string& what) {
     if (!first)
@@ -82,26 +83,66 @@ const json::object* object(const json::value* v, const std::string& path, proble
   return nullptr;
 }
 
-/// `behaviour`: "honest", {"wrong_result": p} or {"fail_after_accept": p}, 0 < p ≤ 1.
+/// `behaviour`: "honest", {"wrong_result": p}, {"lazy": p} or {"fail_after_accept": p},
+/// 0 < p ≤ 1.
 void parse_behaviour(const json::value* v, const std::string& path, provider_spec& s, problems& p) {
   if (!v || (v->is_string() && v->as_string() == "honest"))
     return;
   const json::object* o = object(v, path, p);
   if (!o || o->size() != 1) {
-    p.fail(path, "expected \"honest\", {\"wrong_result\": p} or {\"fail_after_accept\": p}");
+    p.fail(path, "expected \"honest\", {\"wrong_result\": p}, {\"lazy\": p} or "
+                 "{\"fail_after_accept\": p}");
     return;
   }
   const auto& [key, value] = *o->begin();
-  const bool wrong = key == "wrong_result";
-  if (!wrong && key != "fail_after_accept")
+  if (key != "wrong_result" && key != "lazy" && key != "fail_after_accept")
     return p.fail(join(path, key), "unknown behaviour");
   const double q = value.is_number() ? value.to_number<double>() : -1.0;
   if (!(q > 0.0 && q <= 1.0))
     return p.fail(join(path, key), "expected a probability in (0, 1]");
-  if (wrong)
+  if (key == "wrong_result")
     s.wrong_result_p = q;
+  else if (key == "lazy")
+    s.lazy_p = q;
   else
     s.fail_after_accept_permille = static_cast<uint32_t>(q * 1000 + 0.5);
+}
+
+/// A model: "mock-model" (returns "") or {"folder": path} (returns the folder, resolved
+/// against the scenario's directory, which must hold a config.json).
+std::string parse_model(const json::value& v, const std::string& path, problems& p) {
+  if (v.is_string() && v.as_string() == "mock-model")
+    return "";
+  const json::object* o = v.is_object() ? &v.as_object() : nullptr;
+  if (!o) {
+    p.fail(path, "expected \"mock-model\" or {\"folder\": path}");
+    return "";
+  }
+  check_keys(*o, path, {"folder"}, p);
+  const auto folder = text(field(*o, "folder", path, true, p), join(path, "folder"), p);
+  if (!folder)
+    return "";
+  std::filesystem::path resolved(*folder);
+  if (resolved.is_relative() && !p.base_dir.empty())
+    resolved = p.base_dir / resolved;
+  resolved = resolved.lexically_normal();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(resolved / "config.json", ec))
+    p.fail(join(path, "folder"), "no model folder (config.json) at " + resolved.string());
+  return resolved.string();
+}
+
+/// A clock offset in milliseconds, |x| ≤ clock_skew_ms_max.
+std::optional<int64_t> skew_ms(const json::object& o, std::string_view key, const std::string& path,
+                               problems& p) {
+  const std::string at = join(path, key);
+  const char* what = "an integer in [-86400000, 86400000] (milliseconds)";
+  const auto v = integer(field(o, key, path, false, p), at, -clock_skew_ms_max, what, p);
+  if (v && *v > clock_skew_ms_max) {
+    p.fail(at, std::string("expected ") + what);
+    return std::nullopt;
+  }
+  return v;
 }
 
 /// `offline`: [{"from": duration, "to": duration}, …], in time order, not overlapping.
@@ -132,7 +173,8 @@ std::vector<offline_window> parse_offline(const json::value* v, const std::strin
 
 provider_spec parse_provider(const json::object& o, const std::string& path, problems& p) {
   check_keys(o, path,
-             {"name", "stake_micros", "price_per_million_micros", "models", "behaviour", "offline"},
+             {"name", "stake_micros", "price_per_million_micros", "models", "model", "behaviour",
+              "offline", "clock_skew_ms"},
              p);
   provider_spec s;
   s.name = text(field(o, "name", path, true, p), path + ".name", p).value_or("");
@@ -154,6 +196,14 @@ provider_spec parse_provider(const json::object& o, const std::string& path, pro
       s.models.push_back(std::move(m));
     }
   }
+  if (const json::value* m = field(o, "model", path, false, p)) {
+    if (o.contains("models"))
+      p.fail(path + ".model", "give model or models, not both");
+    s.model_folder = parse_model(*m, path + ".model", p);
+    if (!s.model_folder.empty())
+      s.models = {model_id_of_folder(s.model_folder)};
+  }
+  s.clock_skew_ms = skew_ms(o, "clock_skew_ms", path, p);
   parse_behaviour(field(o, "behaviour", path, false, p), path + ".behaviour", s, p);
   s.offline = parse_offline(field(o, "offline", path, false, p), path + ".offline", p);
   return s;
@@ -211,10 +261,11 @@ std::vector<rental_spec> parse_rentals(const json::value* v, const std::string& 
 renter_spec parse_renter(const json::object& o, const std::string& path, problems& p) {
   check_keys(o, path,
              {"name", "deposit_micros", "tasks_per_hour", "spot_check_permille", "max_tokens",
-              "price_cap_per_million_micros", "rentals"},
+              "price_cap_per_million_micros", "rentals", "model"},
              p);
   renter_spec s;
   s.name = text(field(o, "name", path, true, p), path + ".name", p).value_or("");
+  s.model = text(field(o, "model", path, false, p), path + ".model", p).value_or("mock-model");
   s.deposit_micros = integer(field(o, "deposit_micros", path, true, p), path + ".deposit_micros", 1,
                              "a positive integer", p)
                          .value_or(0);
@@ -349,8 +400,10 @@ balance_bound parse_bound(const json::object& o, const std::string& path, proble
 }
 
 expectations parse_expectations(const json::object& o, const std::string& path, problems& p) {
-  check_keys(o, path,
-             {"money_conserved", "tasks_settled_min", "holds_closed", "slashed", "balances"}, p);
+  check_keys(
+      o, path,
+      {"money_conserved", "tasks_settled_min", "holds_closed", "slashed", "registered", "balances"},
+      p);
   expectations e;
   if (const json::value* v = field(o, "holds_closed", path, false, p)) {
     if (v->is_bool())
@@ -373,6 +426,14 @@ expectations parse_expectations(const json::object& o, const std::string& path, 
       if (!v.is_bool())
         p.fail(slashed_path + "." + std::string(name), "expected true or false");
       e.slashed.push_back({std::string(name), v.is_bool() && v.as_bool()});
+    }
+  }
+  const std::string registered_path = path + ".registered";
+  if (const json::object* s = object(field(o, "registered", path, false, p), registered_path, p)) {
+    for (const auto& [name, v] : *s) {
+      if (!v.is_bool())
+        p.fail(registered_path + "." + std::string(name), "expected true or false");
+      e.registered.push_back({std::string(name), v.is_bool() && v.as_bool()});
     }
   }
   const std::string bounds_path = path + ".balances";
@@ -414,9 +475,18 @@ void check_names(const scenario& s, problems& p) {
   for (size_t i = 0; i < s.renters.size(); ++i)
     if (providers.contains(s.renters[i].name) || !renters.insert(s.renters[i].name).second)
       p.fail("renters[" + std::to_string(i) + "].name", "duplicate name");
+  std::set<std::string> served;
+  for (const provider_spec& x : s.providers)
+    served.insert(x.models.begin(), x.models.end());
+  for (size_t i = 0; i < s.renters.size(); ++i)
+    if (!served.contains(s.renters[i].model))
+      p.fail("renters[" + std::to_string(i) + "].model", "no provider serves this model");
   for (const slash_expectation& e : s.expect.slashed)
     if (!providers.contains(e.provider))
       p.fail("expectations.slashed." + e.provider, "no provider has this name");
+  for (const registered_expectation& e : s.expect.registered)
+    if (!providers.contains(e.provider))
+      p.fail("expectations.registered." + e.provider, "no provider has this name");
   for (size_t i = 0; i < s.faults.size(); ++i)
     for (size_t j = 0; j < s.faults[i].providers.size(); ++j)
       if (!providers.contains(s.faults[i].providers[j]))
@@ -429,10 +499,51 @@ void check_names(const scenario& s, problems& p) {
   }
 }
 
+/// `clock_skew`: {"bound_ms", "relay_ms", "escrow_ms"}.
+clock_skew_spec parse_clock_skew(const json::object& o, const std::string& path, problems& p) {
+  check_keys(o, path, {"bound_ms", "relay_ms", "escrow_ms"}, p);
+  clock_skew_spec c;
+  c.bound_ms = bounded(o, "bound_ms", path, 0, clock_skew_ms_max, 0, p);
+  c.relay_ms = skew_ms(o, "relay_ms", path, p);
+  c.escrow_ms = skew_ms(o, "escrow_ms", path, p);
+  return c;
+}
+
+/// `arbiter`: {"models": ["mock-model" | {"folder": path}, …]}; absent: mock-model and every
+/// provider's folder.
+arbiter_spec parse_arbiter(const json::value* v, const std::vector<provider_spec>& providers,
+                           problems& p) {
+  arbiter_spec a;
+  const json::object* o = object(v, "arbiter", p);
+  if (!o) {
+    for (const provider_spec& x : providers)
+      if (!x.model_folder.empty() &&
+          std::find(a.folders.begin(), a.folders.end(), x.model_folder) == a.folders.end())
+        a.folders.push_back(x.model_folder);
+    return a;
+  }
+  check_keys(*o, "arbiter", {"models"}, p);
+  a.mock_model = false;
+  const json::array* models = array(field(*o, "models", "arbiter", true, p), "arbiter.models", p);
+  for (size_t i = 0; models && i < models->size(); ++i) {
+    const std::string at = "arbiter.models[" + std::to_string(i) + "]";
+    std::string folder = parse_model((*models)[i], at, p);
+    if (folder.empty())
+      a.mock_model = true;
+    else if (std::find(a.folders.begin(), a.folders.end(), folder) != a.folders.end())
+      p.fail(at, "listed twice");
+    else
+      a.folders.push_back(std::move(folder));
+  }
+  if (models && models->empty())
+    p.fail("arbiter.models", "expected at least one model");
+  return a;
+}
+
 void parse_header(const json::object& root, scenario& s, problems& p) {
   check_keys(root, "",
              {"name", "description", "seed", "duration", "providers", "renters", "network",
-              "faults", "expectations"},
+              "faults", "clock_skew", "arbiter", "expectations"},
              p);
   s.name = text(field(root, "name", "", true, p), "name", p).value_or("");
   s.description = text(field(root, "description", "", false, p), "description", p).value_or("");
@@ -471,7 +582,7 @@ result<int64_t> parse_duration_s(std::string_view t) {
   return n * scale;
 }
 
-result<scenario> parse_scenario(std::string_view text) {
+result<scenario> parse_scenario(std::string_view text, const std::filesystem::path& base_dir) {
   boost::system::error_code ec;
   json::value root = json::parse(json::string_view(text.data(), text.size()), ec);
   if (ec)
@@ -480,6 +591,7 @@ result<scenario> parse_scenario(std::string_view text) {
     return make_error(errc::invalid_argument, "(file): expected an object");
   const json::object& o = root.as_object();
   problems p;
+  p.base_dir = base_dir;
   scenario s;
   parse_header(o, s, p);
   s.providers = parse_list<provider_spec>(o, "providers", parse_provider, p);
@@ -492,6 +604,9 @@ result<scenario> parse_scenario(std::string_view text) {
       if (const json::object* f = object(&(*a)[i], at, p))
         s.faults.push_back(parse_fault(*f, at, p));
     }
+  if (const json::object* c = object(field(o, "clock_skew", "", false, p), "clock_skew", p))
+    s.clock_skew = parse_clock_skew(*c, "clock_skew", p);
+  s.arbiter = parse_arbiter(field(o, "arbiter", "", false, p), s.providers, p);
   if (const json::object* e = object(field(o, "expectations", "", false, p), "expectations", p))
     s.expect = parse_expectations(*e, "expectations", p);
   check_names(s, p);
@@ -508,10 +623,17 @@ result<scenario> load_scenario(const std::string& path) {
     return make_error(errc::io_error, path + ": cannot be read");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  auto s = parse_scenario(buffer.str());
+  auto s = parse_scenario(buffer.str(), std::filesystem::path(path).parent_path());
   if (!s)
     return make_error(s.error().code, path + ": " + s.error().message);
   return s;
+}
+
+std::string model_id_of_folder(const std::string& folder) {
+  std::filesystem::path normal = std::filesystem::absolute(folder).lexically_normal();
+  if (normal.filename().empty())
+    normal = normal.parent_path();  // a trailing slash
+  return normal.filename().string();
 }
 
 const char* to_string(fault_kind kind) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,12 +26,19 @@ struct provider_spec {
   std::string name;
   int64_t stake_micros = 0;
   int64_t price_per_million_micros = 0;
-  std::vector<std::string> models;
+  std::vector<std::string> models;  // the model ids it serves (one, from `model`)
+  /// `model: {"folder": …}`: the model folder it serves on the CPU engine, resolved against
+  /// the scenario file's directory; empty: mock-model.
+  std::string model_folder;
   double wrong_result_p = 0.0;  // behaviour: 0 honest; else wrong output with this probability
+  /// behaviour lazy: junk answered at once with this probability (its worker runs at
+  /// lazy_token_time per token).
+  double lazy_p = 0.0;
   /// behaviour fail_after_accept: the share (permille) of assignments the provider runs but
   /// never reports (its chunks, result and proof vanish): the relay sees a silent provider.
   uint32_t fail_after_accept_permille = 0;
-  std::vector<offline_window> offline;  // in time order, not overlapping
+  std::vector<offline_window> offline;   // in time order, not overlapping
+  std::optional<int64_t> clock_skew_ms;  // its clock's offset; default: drawn (clock_skew)
 };
 
 /// Which direction of a link loses, duplicates and reorders frames (latency applies to both).
@@ -81,6 +89,7 @@ struct rental_spec {
 
 struct renter_spec {
   std::string name;
+  std::string model = "mock-model";  // what its tasks ask for; a provider must serve it
   int64_t deposit_micros = 0;
   uint32_t tasks_per_hour = 0;
   uint32_t spot_check_permille = 0;
@@ -104,13 +113,37 @@ struct slash_expectation {
   bool slashed = false;
 };
 
+/// expectations.registered: whether the relay ever accepted the provider's registration.
+struct registered_expectation {
+  std::string provider;
+  bool registered = false;
+};
+
 struct expectations {
   bool money_conserved = true;
   std::optional<uint64_t> tasks_settled_min;
   /// Every hold requested was settled or refunded by the end (the world is quiet then).
   bool holds_closed = false;
   std::vector<slash_expectation> slashed;
+  std::vector<registered_expectation> registered;
   std::vector<balance_bound> balances;
+};
+
+/// The nodes' clock offsets (scenario field `clock_skew`): a node without an explicit offset
+/// draws one uniformly in [−bound_ms, bound_ms] from the seed.
+struct clock_skew_spec {
+  int64_t bound_ms = 0;
+  std::optional<int64_t> relay_ms;
+  std::optional<int64_t> escrow_ms;
+};
+
+/// |offset| of a node's clock at most: a day.
+inline constexpr int64_t clock_skew_ms_max = 86'400'000;
+
+/// What the arbiter re-executes disputed tasks with (scenario field `arbiter`).
+struct arbiter_spec {
+  bool mock_model = true;
+  std::vector<std::string> folders;  // resolved as provider_spec::model_folder
 };
 
 struct scenario {
@@ -122,18 +155,26 @@ struct scenario {
   std::vector<renter_spec> renters;
   network_spec network;
   std::vector<fault_spec> faults;  // in any order
+  clock_skew_spec clock_skew;
+  /// Default: mock-model and every model folder a provider serves.
+  arbiter_spec arbiter;
   expectations expect;
 };
 
 /// Parses and validates a scenario from JSON text. Errors are invalid_argument with the
-/// field's path first.
-result<scenario> parse_scenario(std::string_view json);
-/// Reads and parses a scenario file; io_error when it cannot be read.
+/// field's path first. Relative model folders are resolved against base_dir (empty: the
+/// working directory).
+result<scenario> parse_scenario(std::string_view json, const std::filesystem::path& base_dir = {});
+/// Reads and parses a scenario file, model folders relative to its directory; io_error when
+/// it cannot be read.
 result<scenario> load_scenario(const std::string& path);
 
 /// Parses a duration: an integer with a unit s, m, h or d ("90s", "4h"). invalid_argument
 /// otherwise, or when it is not positive.
 result<int64_t> parse_duration_s(std::string_view text);
+
+/// The model id a folder serves: its last path component (kernels::model_engine::id).
+std::string model_id_of_folder(const std::string& folder);
 
 const char* to_string(account_name account);
 const char* to_string(fault_kind kind);

@@ -22,10 +22,11 @@ namespace agora::sim {
 /// What a provider did that may earn it a slash (the invariant "slashed only for something it
 /// did"): its behaviour, and when its link last lost or withheld one of its frames.
 struct provider_record {
-  bool misbehaves = false;  // wrong_result or fail_after_accept
+  bool misbehaves = false;  // wrong_result, lazy or fail_after_accept
   caf::timespan last_link_fault{-1};
   caf::timespan down_since{-1};  // offline or partitioned since (virtual time); -1: up
   caf::timespan down_longest{0};
+  uint64_t registrations = 0;  // Registered frames its link delivered
 };
 
 /// What the observers share. Single-threaded: the world runs one message at a time.

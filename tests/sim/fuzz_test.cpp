@@ -30,7 +30,7 @@ TEST(fuzz, a_seed_draws_the_same_world_and_replays_it) {
 
 TEST(fuzz, draws_every_kind_of_fault_and_behaviour) {
   bool partition = false, relay = false, escrow = false, mid = false, lossy = false;
-  bool liar = false, silent = false, offline = false;
+  bool liar = false, silent = false, offline = false, lazy = false, skewed = false;
   for (uint64_t seed = 1; seed <= 200; ++seed) {
     const scenario s = random_scenario(seed);
     for (const fault_spec& f : s.faults) {
@@ -40,14 +40,17 @@ TEST(fuzz, draws_every_kind_of_fault_and_behaviour) {
       mid |= f.mid_settlement;
     }
     lossy |= s.network.loss_permille > 0 && s.network.duplicate_permille > 0;
+    skewed |= s.clock_skew.bound_ms > 0;
     for (const provider_spec& p : s.providers) {
       liar |= p.wrong_result_p > 0;
+      lazy |= p.lazy_p > 0;
       silent |= p.fail_after_accept_permille > 0;
       offline |= !p.offline.empty();
     }
     EXPECT_EQ(s.network.direction == fault_direction::both, false);
   }
   EXPECT_TRUE(partition && relay && escrow && mid && lossy && liar && silent && offline);
+  EXPECT_TRUE(lazy && skewed);
 }
 
 // The CI share of fuzzing; `agora-sim fuzz --seeds 1..10000` runs more.

@@ -137,6 +137,60 @@ TEST(scenario, network_and_fault_errors_name_the_field) {
             "faults[0].restart_after: required field is missing");
 }
 
+TEST(scenario, parses_model_folders_lazy_and_clock_skew) {
+  const std::string folder = std::string(AGORA_SOURCE_DIR) + "/tests/fixtures/engine/gpt2-tiny";
+  auto s = parse_scenario(R"({"name": "t", "duration": "1h",
+    "clock_skew": {"bound_ms": 5000, "relay_ms": -2000},
+    "providers": [{"name": "p", "stake_micros": 5, "price_per_million_micros": 7,
+                   "model": {"folder": "tests/fixtures/engine/gpt2-tiny"},
+                   "behaviour": {"lazy": 0.5}, "clock_skew_ms": 90000}],
+    "renters": [{"name": "r", "deposit_micros": 100, "tasks_per_hour": 3,
+                 "model": "gpt2-tiny"}]})",
+                          AGORA_SOURCE_DIR);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->providers[0].model_folder, folder);
+  EXPECT_EQ(s->providers[0].models, std::vector<std::string>{"gpt2-tiny"});
+  EXPECT_DOUBLE_EQ(s->providers[0].lazy_p, 0.5);
+  EXPECT_EQ(s->providers[0].clock_skew_ms, std::optional<int64_t>{90'000});
+  EXPECT_EQ(s->renters[0].model, "gpt2-tiny");
+  EXPECT_EQ(s->clock_skew.bound_ms, 5'000);
+  EXPECT_EQ(s->clock_skew.relay_ms, std::optional<int64_t>{-2'000});
+  EXPECT_FALSE(s->clock_skew.escrow_ms);
+  // The arbiter serves mock-model and every provider's folder unless the scenario says.
+  EXPECT_TRUE(s->arbiter.mock_model);
+  EXPECT_EQ(s->arbiter.folders, std::vector<std::string>{folder});
+}
+
+TEST(scenario, model_and_skew_errors_name_the_field) {
+  const auto with = [](const std::string& provider, const std::string& extra = "",
+                       const std::string& renter_model = "mock-model") {
+    return error_of(R"({"name": "t", "duration": "1h", "providers": [{"name": "p",
+        "stake_micros": 5, "price_per_million_micros": 7)" +
+                    provider + R"(}], "renters": [{"name": "r", "deposit_micros": 100,
+        "tasks_per_hour": 3, "model": ")" +
+                    renter_model + R"("}])" + extra + "}");
+  };
+  EXPECT_EQ(with(R"(, "model": {"folder": "/nowhere/gpt2"})"),
+            "providers[0].model.folder: no model folder (config.json) at /nowhere/gpt2");
+  EXPECT_EQ(with(R"(, "model": "llama")"),
+            "providers[0].model: expected \"mock-model\" or {\"folder\": path}");
+  EXPECT_EQ(with(R"(, "model": "mock-model", "models": ["mock-model"])"),
+            "providers[0].model: give model or models, not both");
+  EXPECT_EQ(with("", "", "gpt2-tiny"), "renters[0].model: no provider serves this model");
+  EXPECT_EQ(with(R"(, "behaviour": {"lazy": 0})"),
+            "providers[0].behaviour.lazy: expected a probability in (0, 1]");
+  EXPECT_EQ(with(R"(, "clock_skew_ms": 86400001)"),
+            "providers[0].clock_skew_ms: expected an integer in [-86400000, 86400000] "
+            "(milliseconds)");
+  EXPECT_EQ(with("", R"(, "clock_skew": {"bound_ms": -1})"),
+            "clock_skew.bound_ms: expected an integer in [0, 86400000]");
+  EXPECT_EQ(with("", R"(, "clock_skew": {"skew": 1})"), "clock_skew.skew: unknown field");
+  EXPECT_EQ(with("", R"(, "arbiter": {"models": []})"),
+            "arbiter.models: expected at least one model");
+  EXPECT_EQ(with("", R"(, "expectations": {"registered": {"q": true}})"),
+            "expectations.registered.q: no provider has this name");
+}
+
 TEST(scenario, durations_take_a_unit) {
   EXPECT_EQ(parse_duration_s("90s").value(), 90);
   EXPECT_EQ(parse_duration_s("15m").value(), 900);
