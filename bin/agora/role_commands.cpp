@@ -35,6 +35,13 @@ result<net::endpoint> endpoint_flag(const std::string& name, const std::string& 
   return e;
 }
 
+/// --listen HOST, or HOST:PORT (DESIGN's form), whose port then replaces the role's main port.
+result<net::endpoint> listen_flag(const std::string& listen, uint16_t main_port) {
+  if (listen.find(':') == std::string::npos)
+    return net::endpoint{listen, main_port};
+  return endpoint_flag("--listen", listen);
+}
+
 struct role_flags {
   std::string data_dir;
   std::string listen = "127.0.0.1";
@@ -55,7 +62,10 @@ int usage_error(const std::string& command, const error& e) {
 }
 
 int run_escrow(const role_flags& f) {
-  net::escrow_node_options o{f.data_dir, {f.listen, f.caf_port}, {}};
+  auto listen = listen_flag(f.listen, f.caf_port);
+  if (!listen)
+    return usage_error("escrow", listen.error());
+  net::escrow_node_options o{f.data_dir, *listen, {}};
   o.tick_interval = std::chrono::seconds(f.tick_interval_s);
   for (const std::string& text : f.trusted_relays) {
     auto relay = address::parse(text);
@@ -68,23 +78,27 @@ int run_escrow(const role_flags& f) {
 
 int run_relay(const role_flags& f) {
   auto escrow = endpoint_flag("--escrow", f.escrow);
-  if (!escrow)
-    return usage_error("relay", escrow.error());
-  net::relay_node_options o{f.data_dir, {f.listen, f.port}, {f.listen, f.caf_port}, *escrow};
+  auto listen = listen_flag(f.listen, f.port);
+  if (!escrow || !listen)
+    return usage_error("relay", escrow ? listen.error() : escrow.error());
+  net::relay_node_options o{f.data_dir, *listen, {listen->host, f.caf_port}, *escrow};
   return run_role("relay", [&](caf::actor_system& sys) { return start_relay_node(sys, o); });
 }
 
 int run_gateway(const role_flags& f) {
   auto escrow = endpoint_flag("--escrow", f.escrow);
   auto relay = endpoint_flag("--relay", f.relay);
-  if (!escrow || !relay)
-    return usage_error("gateway", escrow ? relay.error() : escrow.error());
+  auto listen = listen_flag(f.listen, f.port);
+  if (!escrow || !relay || !listen)
+    return usage_error("gateway", !escrow  ? escrow.error()
+                                  : !relay ? relay.error()
+                                           : listen.error());
   if (f.hold_ttl_s < f.task_deadline_s)
     return usage_error("gateway", make_error(errc::invalid_argument,
                                              "--hold-ttl must be at least --task-deadline"));
   net::gateway_node_options o;
   o.data_dir = f.data_dir;
-  o.http = {f.listen, f.port};
+  o.http = *listen;
   o.relay = *relay;
   o.escrow = *escrow;
   o.task_deadline = std::chrono::seconds(f.task_deadline_s);
@@ -106,7 +120,9 @@ CLI::App* add_role(CLI::App& app, const char* name, const char* about, role_flag
   cmd->add_option("--data-dir", f.data_dir, "State directory")
       ->envname("AGORA_DATA_DIR")
       ->capture_default_str();
-  cmd->add_option("--listen", f.listen, "Address to bind")->capture_default_str();
+  cmd->add_option("--listen", f.listen,
+                  "Address to bind: HOST, or HOST:PORT to set the role's main port too")
+      ->capture_default_str();
   return cmd;
 }
 
