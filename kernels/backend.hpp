@@ -39,6 +39,11 @@ struct batch_entry {
 status check_token_ids(const model_config& config, std::span<const uint32_t> tokens);
 /// limit_exceeded when `count` more tokens do not fit in `sequence`.
 status check_room(const kv_sequence& sequence, size_t count);
+/// What `embed` accepts: at least one token, no more than max_positions, ids in the vocabulary.
+status check_embed_input(const model_config& config, std::span<const uint32_t> tokens);
+/// An embedding from the per-dimension sums of `count` hidden states: their mean, L2-normalised
+/// (all zeros when the mean is zero). REQUIRES: count ≥ 1.
+std::vector<float> unit_mean(std::vector<double> sums, size_t count);
 
 class backend {
  public:

@@ -81,13 +81,7 @@ status cpu_backend::forward(kv_sequence& sequence, std::span<const uint32_t> tok
 }
 
 result<std::vector<float>> cpu_backend::embed(std::span<const uint32_t> tokens) {
-  if (tokens.empty())
-    return make_error(errc::invalid_argument, "embed needs at least one token");
-  if (tokens.size() > config_.max_positions)
-    return make_error(errc::limit_exceeded,
-                      std::to_string(tokens.size()) + " tokens are over the model's " +
-                          std::to_string(config_.max_positions) + " positions");
-  if (status s = check_token_ids(config_, tokens); !s)
+  if (status s = check_embed_input(config_, tokens); !s)
     return s.error();
   const uint32_t T = static_cast<uint32_t>(tokens.size());
   const uint32_t C = config_.hidden_size;
@@ -100,16 +94,7 @@ result<std::vector<float>> cpu_backend::embed(std::span<const uint32_t> tokens) 
   for (uint32_t t = 0; t < T; ++t)
     for (uint32_t c = 0; c < C; ++c)
       pooled[c] += hidden[size_t{t} * C + c];
-  double norm = 0;
-  for (double& v : pooled) {
-    v /= T;
-    norm += v * v;
-  }
-  norm = std::sqrt(norm);
-  std::vector<float> out(C);
-  for (uint32_t c = 0; c < C; ++c)
-    out[c] = static_cast<float>(norm > 0 ? pooled[c] / norm : 0.0);
-  return out;
+  return unit_mean(std::move(pooled), tokens.size());
 }
 
 }  // namespace agora::kernels

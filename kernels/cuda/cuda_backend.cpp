@@ -149,13 +149,7 @@ void cuda_backend::forward_batch(std::span<batch_entry> entries) {
 }
 
 result<std::vector<float>> cuda_backend::embed(std::span<const uint32_t> tokens) {
-  if (tokens.empty())
-    return make_error(errc::invalid_argument, "embed needs at least one token");
-  if (tokens.size() > config_.max_positions)
-    return make_error(errc::limit_exceeded,
-                      std::to_string(tokens.size()) + " tokens are over the model's " +
-                          std::to_string(config_.max_positions) + " positions");
-  if (status s = check_token_ids(config_, tokens); !s)
+  if (status s = check_embed_input(config_, tokens); !s)
     return s.error();
   auto seq = open_sequence(static_cast<uint32_t>(tokens.size()));
   if (!seq)
@@ -172,16 +166,7 @@ result<std::vector<float>> cuda_backend::embed(std::span<const uint32_t> tokens)
       for (uint32_t c = 0; c < C; ++c)
         pooled[c] += hidden[t * C + c];
   }
-  double norm = 0;
-  for (double& v : pooled) {
-    v /= static_cast<double>(tokens.size());
-    norm += v * v;
-  }
-  norm = std::sqrt(norm);
-  std::vector<float> out(C);
-  for (uint32_t c = 0; c < C; ++c)
-    out[c] = static_cast<float>(norm > 0 ? pooled[c] / norm : 0.0);
-  return out;
+  return unit_mean(std::move(pooled), tokens.size());
 }
 
 }  // namespace agora::kernels
