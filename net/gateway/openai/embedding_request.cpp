@@ -8,6 +8,7 @@
 #include <charconv>
 #include <limits>
 
+#include "net/gateway/openai/json_fields.hpp"
 #include "net/gateway/utf8.hpp"
 #include "net/gateway/x402/base64.hpp"
 #include "schemas/limits.hpp"
@@ -17,17 +18,6 @@ namespace agora::net::gateway::openai {
 namespace {
 
 namespace json = boost::json;
-using refusal = std::optional<api_error>;
-
-api_error invalid_value(std::string param, std::string message) {
-  return invalid_request(std::move(message), std::move(param), "invalid_value");
-}
-
-/// The field `name` of `o`; null when absent or JSON null (OpenAI treats both as "not given").
-const json::value* field(const json::object& o, std::string_view name) {
-  const json::value* v = o.if_contains(name);
-  return v == nullptr || v->is_null() ? nullptr : v;
-}
 
 /// An Embedding task of one input: a prompt or token ids.
 inference_spec input_spec(std::string prompt, std::vector<uint32_t> token_ids) {
@@ -103,7 +93,7 @@ refusal read_input_array(const json::array& a, std::vector<inference_spec>* out)
 }
 
 refusal read_input(const json::object& o, std::vector<inference_spec>* out) {
-  const json::value* v = field(o, "input");
+  const json::value* v = json_field(o, "input");
   if (v == nullptr)
     return invalid_request("You must provide an input parameter.", "input", "missing_required");
   if (v->is_string())
@@ -117,25 +107,6 @@ refusal read_input(const json::object& o, std::vector<inference_spec>* out) {
 // ------------------------------------------------------------------------------------------------
 // The other fields
 
-refusal read_string(const json::object& o, std::string_view name, std::string* out) {
-  if (const json::value* v = field(o, name)) {
-    if (!v->is_string())
-      return invalid_type(name, "a string");
-    *out = std::string(v->get_string());
-  }
-  return std::nullopt;
-}
-
-refusal read_model(const json::object& o, std::string* out) {
-  if (auto e = read_string(o, "model", out))
-    return e;
-  if (out->empty())
-    return invalid_request("You must provide a model parameter.", "model", "missing_required");
-  if (out->size() > wire::limits::model_id_bytes_max)
-    return invalid_value("model", "'model' is longer than the longest model id.");
-  return std::nullopt;
-}
-
 refusal read_encoding(const json::object& o, embedding_encoding* out) {
   std::string format = "float";
   if (auto e = read_string(o, "encoding_format", &format))
@@ -147,7 +118,7 @@ refusal read_encoding(const json::object& o, embedding_encoding* out) {
 }
 
 refusal read_dimensions(const json::object& o, std::optional<uint32_t>* out) {
-  const json::value* v = field(o, "dimensions");
+  const json::value* v = json_field(o, "dimensions");
   if (v == nullptr)
     return std::nullopt;
   if (!v->is_int64() && !v->is_uint64())

@@ -5,6 +5,7 @@
 #include <boost/json/value.hpp>
 #include <limits>
 
+#include "net/gateway/openai/json_fields.hpp"
 #include "net/gateway/utf8.hpp"
 
 namespace agora::net::gateway::openai {
@@ -12,29 +13,9 @@ namespace agora::net::gateway::openai {
 namespace {
 
 namespace json = boost::json;
-using refusal = std::optional<api_error>;
-
-api_error invalid_value(std::string_view param, std::string message) {
-  return invalid_request(std::move(message), std::string(param), "invalid_value");
-}
-
-/// The field `name` of `o`; null when absent or JSON null (OpenAI treats both as "not given").
-const json::value* field(const json::object& o, std::string_view name) {
-  const json::value* v = o.if_contains(name);
-  return v == nullptr || v->is_null() ? nullptr : v;
-}
-
-refusal read_string(const json::object& o, std::string_view name, std::string* out) {
-  if (const json::value* v = field(o, name)) {
-    if (!v->is_string())
-      return invalid_type(name, "a string");
-    *out = std::string(v->get_string());
-  }
-  return std::nullopt;
-}
 
 refusal read_bool(const json::object& o, std::string_view name, bool* out) {
-  if (const json::value* v = field(o, name)) {
+  if (const json::value* v = json_field(o, name)) {
     if (!v->is_bool())
       return invalid_type(name, "a boolean");
     *out = v->get_bool();
@@ -45,7 +26,7 @@ refusal read_bool(const json::object& o, std::string_view name, bool* out) {
 /// A number in [min, max] (above min only, when min_open).
 refusal read_decimal(const json::object& o, std::string_view name, double min, double max,
                      bool min_open, float* out) {
-  const json::value* v = field(o, name);
+  const json::value* v = json_field(o, name);
   if (v == nullptr)
     return std::nullopt;
   if (!v->is_number())
@@ -61,7 +42,7 @@ refusal read_decimal(const json::object& o, std::string_view name, double min, d
 /// A whole number in [min, max].
 refusal read_integer(const json::object& o, std::string_view name, uint64_t min, uint64_t max,
                      std::optional<uint64_t>* out) {
-  const json::value* v = field(o, name);
+  const json::value* v = json_field(o, name);
   if (v == nullptr)
     return std::nullopt;
   if (!v->is_int64() && !v->is_uint64())
@@ -73,16 +54,6 @@ refusal read_integer(const json::object& o, std::string_view name, uint64_t min,
     return invalid_value(name, "'" + std::string(name) + "' must be between " +
                                    std::to_string(min) + " and " + std::to_string(max) + ".");
   *out = x;
-  return std::nullopt;
-}
-
-refusal read_model(const json::object& o, std::string* out) {
-  if (auto e = read_string(o, "model", out))
-    return e;
-  if (out->empty())
-    return invalid_request("You must provide a model parameter.", "model", "missing_required");
-  if (out->size() > wire::limits::model_id_bytes_max)
-    return invalid_value("model", "'model' is longer than the longest model id.");
   return std::nullopt;
 }
 
@@ -103,7 +74,7 @@ refusal read_max_tokens(const json::object& o, const request_limits& limits, uin
 /// stop: a string or an array of strings, each 1–stop_bytes_max bytes, at most
 /// stop_sequences_max of them.
 refusal read_stop(const json::object& o, std::vector<std::string>* out) {
-  const json::value* v = field(o, "stop");
+  const json::value* v = json_field(o, "stop");
   if (v == nullptr)
     return std::nullopt;
   if (v->is_string()) {
@@ -131,7 +102,7 @@ refusal read_stop(const json::object& o, std::vector<std::string>* out) {
 refusal read_stream(const json::object& o, completion_request* out) {
   if (auto e = read_bool(o, "stream", &out->spec.stream))
     return e;
-  const json::value* options = field(o, "stream_options");
+  const json::value* options = json_field(o, "stream_options");
   if (options == nullptr)
     return std::nullopt;
   if (!options->is_object())
@@ -147,7 +118,7 @@ refusal read_stream(const json::object& o, completion_request* out) {
 // The input: the prompt of /v1/completions, the messages of /v1/chat/completions
 
 refusal read_prompt(const json::object& o, std::string* out) {
-  const json::value* v = field(o, "prompt");
+  const json::value* v = json_field(o, "prompt");
   if (v == nullptr)
     return invalid_request("You must provide a prompt parameter.", "prompt", "missing_required");
   if (!v->is_string())
@@ -175,7 +146,7 @@ std::optional<wire::ChatRole> role_of(std::string_view role) {
 
 /// A message's content: a string, or an array of {"type":"text","text":…} parts, joined.
 refusal read_content(const json::object& m, const std::string& param, std::string* out) {
-  const json::value* v = field(m, "content");
+  const json::value* v = json_field(m, "content");
   if (v == nullptr)
     return std::nullopt;  // an assistant turn may carry none
   if (v->is_string()) {
@@ -186,7 +157,7 @@ refusal read_content(const json::object& m, const std::string& param, std::strin
     return invalid_type(param, "a string or an array of text parts");
   for (const json::value& part : v->get_array()) {
     const json::object* p = part.if_object();
-    const json::value* text = p == nullptr ? nullptr : field(*p, "text");
+    const json::value* text = p == nullptr ? nullptr : json_field(*p, "text");
     if (text == nullptr || !text->is_string())
       return invalid_type(param, "a string or an array of text parts");
     out->append(text->get_string());
@@ -199,7 +170,7 @@ refusal read_turn(const json::value& v, size_t index, chat_turn* out) {
   if (!v.is_object())
     return invalid_type(param, "an object");
   const json::object& m = v.get_object();
-  const json::value* role = field(m, "role");
+  const json::value* role = json_field(m, "role");
   if (role == nullptr || !role->is_string())
     return invalid_request("Missing or invalid 'role' in " + param + ".", param + ".role");
   const auto parsed = role_of(role->get_string());
@@ -211,7 +182,7 @@ refusal read_turn(const json::value& v, size_t index, chat_turn* out) {
 }
 
 refusal read_messages(const json::object& o, std::vector<chat_turn>* out) {
-  const json::value* v = field(o, "messages");
+  const json::value* v = json_field(o, "messages");
   if (v == nullptr)
     return invalid_request("You must provide a messages parameter.", "messages",
                            "missing_required");
