@@ -1,10 +1,12 @@
 // The escrow actor: opening frames, checking their signers, mapping each kind to its ledger
-// operation, the expiry tick and the dispute → arbiter → verdict round trip (escrow_actor.hpp).
+// operation, queuing and writing settlement batches, the expiry tick and the dispute → arbiter →
+// verdict round trip (escrow_actor.hpp).
 #include "actors/escrow/escrow_actor.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -71,7 +73,9 @@ result<receipt> on_hold(escrow::ledger& l, const incoming& in) {
                  wire::from_wire(*m.subject_id()), in.now_unix_s, m.expires_unix_s(), in.sealed});
 }
 
-result<receipt> on_settle(escrow::ledger& l, const escrow_options& o, const incoming& in) {
+/// A Settle's signer check and the queue entry it makes (its promise still empty).
+result<queued_settle> on_settle(const escrow::ledger& l, const escrow_options& o,
+                                const incoming& in) {
   if (auto s = require_one_of(o.trusted_relays, in.opened.signer(), "relay"); !s)
     return s.error();
   const wire::Settle& m = in.as<wire::Settle>();
@@ -83,9 +87,15 @@ result<receipt> on_settle(escrow::ledger& l, const escrow_options& o, const inco
     return make_error(errc::wrong_kind, "Settle.proof is not a ComputeProof");
   // The relay vouches for the registered provider and price; the ledger checks the proof is
   // signed by that provider and priced at most at the registered price.
-  const address provider = opened_proof->signer();
-  return l.settle({wire::from_wire(*m.hold_id()), proof, provider,
-                   amount::from_micros(m.registered_price_micros()), in.now_unix_s});
+  queued_settle out;
+  out.hold_id = wire::from_wire(*m.hold_id());
+  if (const escrow::hold_state* hold = l.state().find_hold(out.hold_id))
+    out.renter = hold->renter;
+  out.provider = opened_proof->signer();
+  out.proof.assign(proof.begin(), proof.end());
+  out.registered_price = amount::from_micros(m.registered_price_micros());
+  out.now_unix_s = in.now_unix_s;
+  return out;
 }
 
 result<receipt> on_refund(escrow::ledger& l, const escrow_options& o, const incoming& in) {
@@ -195,7 +205,6 @@ result<receipt> dispatch(escrow_state& st, const incoming& in) {
   case message_kind::Deposit: return on_deposit(l, in);
   case message_kind::Withdraw: return on_withdraw(l, in);
   case message_kind::Hold: return on_hold(l, in);
-  case message_kind::Settle: return on_settle(l, st.options, in);
   case message_kind::Refund: return on_refund(l, st.options, in);
   case message_kind::Stake: return on_stake(l, in);
   case message_kind::Unstake: return on_unstake(l, in);
@@ -213,25 +222,138 @@ result<receipt> dispatch(escrow_state& st, const incoming& in) {
 void send_to_arbiter(escrow_pointer self, const wire::id128& dispute_id,
                      const wire::frame& dispute);
 
-/// Opens, authorizes and executes one frame; an accepted new Dispute goes to the arbiter.
-result<receipt> execute(escrow_pointer self, const wire::frame& f) {
-  auto opened = wire::open(f.data);
-  if (!opened)
-    return opened.error();
-  const int64_t now = unix_seconds(self->state.options.clock.now(self));
-  auto done = dispatch(self->state, incoming{*opened, f.data, now});
+escrow_receipt receipt_of(const receipt& done) {
+  AGORA_ASSERT(done.sequence > 0);
+  return escrow_receipt{done.sequence, done.outcome == storage::apply_outcome::duplicate};
+}
+
+caf::result<escrow_receipt> answer_of(const result<receipt>& done) {
+  if (!done)
+    return to_caf_error(done.error());
+  return receipt_of(*done);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Settlement batches
+
+/// Writes `entries` (any number) in batches of at most batch_ops_max and answers each entry
+/// with its own receipt or error once its batch is written.
+void write_settles(escrow_pointer self, std::vector<queued_settle> entries) {
+  for (size_t first = 0; first < entries.size(); first += escrow::batch_ops_max) {
+    const size_t count = std::min(escrow::batch_ops_max, entries.size() - first);
+    std::vector<escrow::batch_op> ops;
+    ops.reserve(count);
+    for (size_t i = first; i < first + count; ++i)
+      ops.emplace_back(entries[i].request());
+    auto done = self->state.ledger->apply_batch(ops);
+    for (size_t i = 0; i < count; ++i) {
+      auto& promise = entries[first + i].promise;
+      if (done[i])
+        promise.deliver(receipt_of(*done[i]));
+      else
+        promise.deliver(to_caf_error(done[i].error()));
+    }
+  }
+}
+
+/// Arms the settlement timer for the oldest queued Settle, unless it is armed or none waits.
+void arm_settle_timer(escrow_pointer self) {
+  auto& st = self->state;
+  const auto due = st.settles->next_due();
+  if (st.settle_timer_armed || !due)
+    return;
+  st.settle_timer_armed = true;
+  self->delayed_send(self, std::max(*due - self->clock().now(), caf::timespan::zero()),
+                     settle_flush_atom_v);
+}
+
+void on_settle_timer(escrow_pointer self) {
+  self->state.settle_timer_armed = false;
+  for (auto& due : self->state.settles->take_due(self->clock().now()))
+    write_settles(self, std::move(due));
+  arm_settle_timer(self);
+}
+
+void write_all_settles(escrow_pointer self) {
+  for (auto& queue : self->state.settles->take_all())
+    write_settles(self, std::move(queue));
+}
+
+/// Queues a checked Settle; answers it (later, or now when its queue filled) once it is written.
+caf::result<escrow_receipt> queue_settle(escrow_pointer self, const incoming& in) {
+  auto& st = self->state;
+  auto entry = on_settle(*st.ledger, st.options, in);
+  if (!entry)
+    return to_caf_error(entry.error());
+  auto promise = self->make_response_promise<escrow_receipt>();
+  entry->promise = promise;
+  const address provider = entry->provider;
+  if (st.settles->push(std::move(*entry), self->clock().now()))
+    write_settles(self, st.settles->take_provider(provider));
+  arm_settle_timer(self);
+  return promise;
+}
+
+/// The hold a Refund or SessionEnd acts on: a queued Settle of it must be written first.
+std::optional<wire::id128> hold_acted_on(const wire::opened_envelope& opened) {
+  if (opened.kind() == wire::message_kind::Refund)
+    return wire::from_wire(*opened.as<wire::Refund>()->hold_id());
+  if (opened.kind() == wire::message_kind::SessionEnd && opened.as<wire::SessionEnd>()->hold_id())
+    return wire::from_wire(*opened.as<wire::SessionEnd>()->hold_id());
+  return std::nullopt;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Executing frames
+
+/// Authorizes and executes one opened frame (not a Settle); an accepted new Dispute goes to the
+/// arbiter.
+result<receipt> execute(escrow_pointer self, const incoming& in, const wire::frame& f) {
+  auto done = dispatch(self->state, in);
   if (done && done->outcome == storage::apply_outcome::applied &&
-      opened->kind() == wire::message_kind::Dispute && self->state.options.arbiter)
-    send_to_arbiter(self, wire::from_wire(*opened->as<wire::Dispute>()->dispute_id()), f);
+      in.opened.kind() == wire::message_kind::Dispute && self->state.options.arbiter)
+    send_to_arbiter(self, wire::from_wire(*in.opened.as<wire::Dispute>()->dispute_id()), f);
+  return done;
+}
+
+/// Executes an opened frame other than a Settle as the unbatched escrow would: anything a
+/// queued Settle could change waits for that Settle's write (escrow_actor.hpp).
+result<receipt> execute_after_settles(escrow_pointer self, const incoming& in,
+                                      const wire::frame& f) {
+  AGORA_ASSERT(in.opened.kind() != wire::message_kind::Settle);
+  auto& st = self->state;
+  if (auto hold = hold_acted_on(in.opened))
+    if (auto provider = st.settles->provider_of(*hold))
+      write_settles(self, st.settles->take_provider(*provider));
+  auto done = execute(self, in, f);
+  if (!done && st.settles->has_renter(in.opened.signer())) {
+    write_settles(self, st.settles->take_renter(in.opened.signer()));
+    done = execute(self, in, f);
+  }
   return done;
 }
 
 caf::result<escrow_receipt> on_frame(escrow_pointer self, const wire::frame& f) {
-  auto done = execute(self, f);
-  if (!done)
-    return to_caf_error(done.error());
-  AGORA_ASSERT(done->sequence > 0);
-  return escrow_receipt{done->sequence, done->outcome == storage::apply_outcome::duplicate};
+  auto opened = wire::open(f.data);
+  if (!opened)
+    return to_caf_error(opened.error());
+  const incoming in{*opened, f.data, unix_seconds(self->state.options.clock.now(self))};
+  if (opened->kind() == wire::message_kind::Settle)
+    return queue_settle(self, in);
+  return answer_of(execute_after_settles(self, in, f));
+}
+
+/// Applies the arbiter's answer, which must be a Verdict (dispatch checks its signer).
+status apply_verdict(escrow_pointer self, const wire::frame& f) {
+  auto opened = wire::open(f.data);
+  if (!opened)
+    return opened.error();
+  if (opened->kind() != wire::message_kind::Verdict)
+    return make_error(errc::wrong_kind, "the arbiter answered with something else than a Verdict");
+  const incoming in{*opened, f.data, unix_seconds(self->state.options.clock.now(self))};
+  if (auto done = execute_after_settles(self, in, f); !done)
+    return done.error();
+  return {};
 }
 
 /// Asks the arbiter to decide `dispute` (its sealed Dispute) unless a request for it is in
@@ -246,7 +368,7 @@ void send_to_arbiter(escrow_pointer self, const wire::id128& dispute_id,
       .then(
           [self, dispute_id](const wire::frame& verdict) {
             self->state.arbitrating.erase(dispute_id);
-            if (auto done = execute(self, verdict); !done)
+            if (auto done = apply_verdict(self, verdict); !done)
               spdlog::warn("escrow: the arbiter's verdict was refused: {}",
                            done.error().to_string());
           },
@@ -313,6 +435,7 @@ void release_unlocked(escrow_pointer self, int64_t now_unix_s) {
 void on_tick(escrow_pointer self) {
   const escrow_options& o = self->state.options;
   const int64_t now = unix_seconds(o.clock.now(self));
+  write_all_settles(self);  // a queued Settle's hold is settled, not refunded as expired
   auto refunded = self->state.ledger->refund_expired(now, o.expired_per_tick_max);
   if (!refunded)
     spdlog::warn("escrow: refunding expired holds failed: {}", refunded.error().to_string());
@@ -328,12 +451,15 @@ escrow_actor::behavior_type escrow_behavior(escrow_pointer self, escrow_options 
   self->state.options = std::move(options);
   self->state.db = std::move(backing->db);
   self->state.ledger = std::move(backing->ledger);
+  self->state.settles = std::make_unique<settle_batcher>(self->state.options.settle_batch_size,
+                                                         self->state.options.settle_batch_delay);
   self->delayed_send(self, self->state.options.tick_interval, tick_atom_v);
   arbitrate_open_disputes(self);  // those a stopped escrow asked about, or never did
   return {
       [self](const wire::frame& f) { return on_frame(self, f); },
       [self](balance_atom, const balance_query& q) { return self->state.ledger->balance(q.key()); },
       [self](tick_atom) { on_tick(self); },
+      [self](settle_flush_atom) { on_settle_timer(self); },
   };
 }
 
@@ -348,6 +474,9 @@ escrow::account_key balance_query::key() const {
 }
 
 result<escrow_actor> spawn_escrow(caf::actor_system& sys, escrow_options options) {
+  if (options.settle_batch_size < 1 || options.settle_batch_size > escrow::batch_ops_max ||
+      options.settle_batch_delay < caf::timespan::zero())
+    return make_error(errc::invalid_argument, "escrow_options: settle batch size or delay");
   auto backing = std::make_shared<escrow_backing>();
   auto db = storage::store::open(options.store);
   if (!db)

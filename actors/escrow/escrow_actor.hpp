@@ -18,6 +18,15 @@
 //    relay-signed SessionGrant it must carry; the grant gives the provider, price and GPUs.
 // A frame signed by anyone else is refused with bad_signature and changes nothing.
 // A Verdict's slash_micros is not used: the ledger's slashing_rules set the slash (ledger.hpp).
+//
+// Settlement batching (settle_batcher.hpp, docs/ARCHITECTURE.md "Escrow batching"): a checked
+// Settle waits in its provider's queue and is answered only once its batch is written. A queue is
+// written when it holds settle_batch_size entries, when its oldest has waited settle_batch_delay
+// (actor timer), and before anything its waiting could change: a Refund or SessionEnd of a
+// queued hold writes that hold's queue first, the tick writes every queue before it refunds
+// expired holds, and a frame refused while its signer has settlements queued as a renter is
+// retried once after those are written (a Hold, Withdraw or Dispute the waiting money or
+// settlement would have allowed). So every answer is the one the unbatched escrow gives.
 #pragma once
 
 #include <caf/all.hpp>
@@ -30,6 +39,7 @@
 #include "actors/common/interfaces.hpp"
 #include "actors/common/wall_clock_map.hpp"
 #include "actors/escrow/ledger.hpp"
+#include "actors/escrow/settle_batcher.hpp"
 #include "storage/store.hpp"
 
 namespace agora::actors {
@@ -49,11 +59,15 @@ typename Inspector::result_type inspect(Inspector& f, balance_query& x) {
   return f(caf::meta::type_name("agora::balance_query"), x.kind, x.owner, x.sub_id);
 }
 
-/// The escrow's full interface: the shared inbox, balance queries (tests, the gateway) and its
-/// own periodic tick.
+/// The escrow's own timer for settlements that waited settle_batch_delay.
+using settle_flush_atom = caf::atom_constant<caf::atom("stl_flush")>;
+inline constexpr settle_flush_atom settle_flush_atom_v{};
+
+/// The escrow's full interface: the shared inbox, balance queries (tests, the gateway), its
+/// own periodic tick and its settlement timer.
 using escrow_actor =
     escrow_inbox::extend<caf::replies_to<balance_atom, balance_query>::with<int64_t>,
-                         caf::reacts_to<tick_atom>>;
+                         caf::reacts_to<tick_atom>, caf::reacts_to<settle_flush_atom>>;
 
 struct escrow_options {
   storage::store_options store;
@@ -73,6 +87,13 @@ struct escrow_options {
   size_t releases_per_tick_max = 256;
   /// How long the arbiter may take to answer one Dispute.
   caf::timespan arbitrate_timeout = std::chrono::minutes(10);
+  /// Settles written per batch for one provider, in [1, escrow::batch_ops_max]. 1: every Settle
+  /// is written as it arrives (tests, the simulation); live nodes use 256.
+  size_t settle_batch_size = 1;
+  /// The longest a queued Settle waits for its batch to fill; live nodes use 2 ms (about one
+  /// fsync: at low load the wait adds to every task, whose proof the relay forwards only after
+  /// its Settle is answered).
+  caf::timespan settle_batch_delay = std::chrono::milliseconds(2);
 };
 
 struct escrow_state {
@@ -81,6 +102,8 @@ struct escrow_state {
   std::unique_ptr<escrow::ledger> ledger;
   /// Open disputes with an arbitrate request in flight: not asked again until it ends.
   std::set<wire::id128> arbitrating;
+  std::unique_ptr<settle_batcher> settles;
+  bool settle_timer_armed = false;
 
   static inline const char* name = "agora.escrow";
 };
@@ -89,8 +112,8 @@ using escrow_pointer = escrow_actor::stateful_pointer<escrow_state>;
 
 /// Opens the store and the ledger of `options` (rebuilding the state the store holds: a restart
 /// is a new escrow actor over the same store) and spawns the escrow over them; the first tick
-/// is due one tick_interval after the spawn. Errors: those of storage::store::open and
-/// escrow::ledger::open.
+/// is due one tick_interval after the spawn. Errors: invalid_argument for a settle_batch_size
+/// or settle_batch_delay out of range; those of storage::store::open and escrow::ledger::open.
 result<escrow_actor> spawn_escrow(caf::actor_system& sys, escrow_options options);
 
 }  // namespace agora::actors

@@ -3,8 +3,12 @@
 #include "actors/escrow/ledger.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <string>
+#include <thread>
+#include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/keccak.hpp"
@@ -27,9 +31,89 @@ struct ledger::pending {
 
 namespace {
 
-// A bound on what one settlement adds to a batch besides its proof: the journal entry's
-// postings and hash, three account records, the hold record and their keys.
-constexpr size_t settle_records_bytes_max = 4'096;
+// A bound on what one operation adds to a batch besides its request or proof: the journal
+// entry's postings and hash, up to four account records, the hold record and their keys.
+constexpr size_t op_records_bytes_max = 4'096;
+
+// Below this many proofs per thread, starting a thread costs more than the recoveries it takes.
+constexpr size_t proofs_per_thread_min = 8;
+
+op_key key_of(const deposit_request& r) {
+  return {wire::EscrowOp::Deposit, r.idempotency_key};
+}
+op_key key_of(const withdraw_request& r) {
+  return {wire::EscrowOp::Withdraw, r.idempotency_key};
+}
+op_key key_of(const hold_request& r) {
+  return {wire::EscrowOp::Hold, r.hold_id};
+}
+op_key key_of(const settle_request& r) {
+  return {wire::EscrowOp::Settle, r.hold_id};
+}
+op_key key_of(const refund_request& r) {
+  return {wire::EscrowOp::Refund, r.hold_id};
+}
+
+/// Opens the proofs of a batch's settlements on helper threads and on the committing thread
+/// together: every thread claims the next unopened proof from one counter, and the committer,
+/// when the proof it needs is not ready, opens claimed-next ones meanwhile, so verification of
+/// later proofs overlaps the commit of earlier ones. Each slot is written by exactly one thread
+/// before its ready flag is set, so what get() returns is wire::open's answer whatever the timing.
+class proof_opener {
+ public:
+  proof_opener(std::span<const batch_op> ops, size_t threads) : ops_(ops), slot_of_op_(ops.size()) {
+    for (size_t i = 0; i < ops.size(); ++i)
+      if (std::holds_alternative<settle_request>(ops[i])) {
+        slot_of_op_[i] = settles_.size();
+        settles_.push_back(i);
+      }
+    slots_.resize(settles_.size());
+    ready_ = std::make_unique<std::atomic<bool>[]>(settles_.size());
+    threads = std::clamp<size_t>(settles_.size() / proofs_per_thread_min, 1, threads);
+    for (size_t t = 1; t < threads; ++t)
+      helpers_.emplace_back([this] {
+        while (open_next()) {
+        }
+      });
+  }
+
+  ~proof_opener() {
+    next_.store(settles_.size());  // nothing more to claim
+    for (std::thread& helper : helpers_)
+      helper.join();
+  }
+
+  proof_opener(const proof_opener&) = delete;
+  proof_opener& operator=(const proof_opener&) = delete;
+
+  /// wire::open of settlement op i's proof. REQUIRES: ops[i] is a settle_request.
+  const result<wire::opened_envelope>& get(size_t i) {
+    const size_t slot = slot_of_op_[i];
+    while (!ready_[slot].load(std::memory_order_acquire))
+      if (!open_next())
+        std::this_thread::yield();  // a helper is opening it
+    return *slots_[slot];
+  }
+
+ private:
+  /// Opens the next unclaimed proof; false when none is left.
+  bool open_next() {
+    const size_t slot = next_.fetch_add(1, std::memory_order_relaxed);
+    if (slot >= settles_.size())
+      return false;
+    slots_[slot].emplace(wire::open(std::get<settle_request>(ops_[settles_[slot]]).proof));
+    ready_[slot].store(true, std::memory_order_release);
+    return true;
+  }
+
+  std::span<const batch_op> ops_;
+  std::vector<size_t> slot_of_op_;  // op index → slot (settlements only)
+  std::vector<size_t> settles_;     // slot → op index
+  std::vector<std::optional<result<wire::opened_envelope>>> slots_;
+  std::unique_ptr<std::atomic<bool>[]> ready_;
+  std::atomic<size_t> next_{0};
+  std::vector<std::thread> helpers_;  // last: started once everything above exists
+};
 
 /// The receipt of an operation executed before, if key was.
 std::optional<receipt> executed(const ledger_state& state, const op_key& key) {
@@ -68,7 +152,8 @@ result<std::unique_ptr<ledger>> ledger::open(storage::store& db, const ledger_op
   const int64_t fee = options.protocol_fee_bps;
   if (fee < 0 || fee > basis_points_max || options.unstake_lock_s < 0 ||
       options.dispute_window_s < 0 || options.rental_settle_grace_s < 0 ||
-      !is_valid(options.slashing))
+      !is_valid(options.slashing) || options.proof_threads < 1 ||
+      options.proof_threads > proof_threads_max)
     return make_error(errc::invalid_argument, "ledger_options out of range");
   auto state = ledger_state::load(db);
   if (!state)
@@ -141,6 +226,12 @@ result<receipt> ledger::commit(const pending& change) {
   return receipt{entry->sequence, storage::apply_outcome::applied};
 }
 
+result<receipt> ledger::commit(const result<pending>& change) {
+  if (!change)
+    return change.error();
+  return commit(*change);
+}
+
 result<std::optional<bytes>> ledger::journal_record(uint64_t sequence) const {
   return db_.get(storage::column::journal, journal_storage_key(sequence));
 }
@@ -149,46 +240,55 @@ result<std::optional<bytes>> ledger::journal_record(uint64_t sequence) const {
 // Money in and out
 
 result<receipt> ledger::deposit(const deposit_request& r) {
-  const op_key key{wire::EscrowOp::Deposit, r.idempotency_key};
-  if (auto done = executed(state_, key))
+  if (auto done = executed(state_, key_of(r)))
     return *done;
+  return commit(prepare(r));
+}
+
+result<ledger::pending> ledger::prepare(const deposit_request& r) const {
   if (auto s = check_nonzero("account", r.account); !s)
     return s.error();
   if (auto s = check_amount("amount_micros", r.amount_micros); !s)
     return s.error();
-  pending change{key, r.now_unix_s, r.request};
+  pending change{key_of(r), r.now_unix_s, r.request};
   change.entry.transfer(external_account(), renter_balance(r.account), r.amount_micros);
-  return commit(change);
+  return change;
 }
 
 result<receipt> ledger::withdraw(const withdraw_request& r) {
-  const op_key key{wire::EscrowOp::Withdraw, r.idempotency_key};
-  if (auto done = executed(state_, key))
+  if (auto done = executed(state_, key_of(r)))
     return *done;
+  return commit(prepare(r));
+}
+
+result<ledger::pending> ledger::prepare(const withdraw_request& r) const {
   if (auto s = check_spendable(r.source); !s)
     return s.error();
   if (auto s = check_amount("amount_micros", r.amount_micros); !s)
     return s.error();
-  pending change{key, r.now_unix_s, r.request};
+  pending change{key_of(r), r.now_unix_s, r.request};
   const account_key source{r.source, r.account, id128{}};
   change.entry.transfer(source, external_account(), r.amount_micros);
-  return commit(change);
+  return change;
 }
 
 // ------------------------------------------------------------------------------------------------
 // Holds
 
 result<receipt> ledger::hold(const hold_request& r) {
-  const op_key key{wire::EscrowOp::Hold, r.hold_id};
-  if (auto done = executed(state_, key))
+  if (auto done = executed(state_, key_of(r)))
     return *done;
+  return commit(prepare(r));
+}
+
+result<ledger::pending> ledger::prepare(const hold_request& r) const {
   if (auto s = check_nonzero("renter", r.renter); !s)
     return s.error();
   if (auto s = check_amount("amount_micros", r.amount_micros); !s)
     return s.error();
   if (r.purpose > wire::HoldPurpose::MAX || r.expires_unix_s <= r.now_unix_s)
     return make_error(errc::invalid_argument, "hold: unknown purpose, or expires before now");
-  pending change{key, r.now_unix_s, r.request};
+  pending change{key_of(r), r.now_unix_s, r.request};
   change.entry.transfer(renter_balance(r.renter), hold_account(r.renter, r.hold_id),
                         r.amount_micros);
   hold_state hold;
@@ -200,19 +300,17 @@ result<receipt> ledger::hold(const hold_request& r) {
   hold.created_unix_s = r.now_unix_s;
   hold.expires_unix_s = r.expires_unix_s;
   change.hold = {r.hold_id, hold};
-  return commit(change);
+  return change;
 }
 
 result<receipt> ledger::settle(const settle_request& r) {
-  if (auto done = executed(state_, op_key{wire::EscrowOp::Settle, r.hold_id}))
+  if (auto done = executed(state_, key_of(r)))
     return *done;
-  auto change = prepare_settle(r);
-  if (!change)
-    return change.error();
-  return commit(*change);
+  return commit(prepare(r, wire::open(r.proof)));
 }
 
-result<ledger::pending> ledger::prepare_settle(const settle_request& r) const {
+result<ledger::pending> ledger::prepare(const settle_request& r,
+                                        const result<wire::opened_envelope>& opened) const {
   const hold_state* found = state_.find_hold(r.hold_id);
   if (found == nullptr)
     return make_error(errc::not_found, "settle: no such hold");
@@ -221,7 +319,6 @@ result<ledger::pending> ledger::prepare_settle(const settle_request& r) const {
     return make_error(errc::already_exists, "settle: the hold was refunded");
   if (r.price_per_million_tokens.is_negative())
     return make_error(errc::invalid_argument, "settle: negative registered price");
-  auto opened = wire::open(r.proof);
   if (!opened)
     return opened.error();
   if (opened->kind() != wire::MessageKind::ComputeProof)
@@ -294,23 +391,35 @@ result<receipt> ledger::settle_rental(const rental_settle_request& r) {
 }
 
 std::vector<result<receipt>> ledger::settle_batch(std::span<const settle_request> requests) {
-  AGORA_ASSERT(requests.size() <= settle_batch_max);
+  const std::vector<batch_op> ops(requests.begin(), requests.end());
+  return apply_batch(ops);
+}
+
+std::vector<result<receipt>> ledger::apply_batch(std::span<const batch_op> ops) {
+  AGORA_ASSERT(ops.size() <= batch_ops_max);
+  proof_opener proofs(ops, options_.proof_threads);
   std::vector<result<receipt>> out;
-  out.reserve(requests.size());
+  out.reserve(ops.size());
   storage::write_batch batch;
   const uint64_t first_sequence = state_.last_sequence() + 1;
-  // Memory runs ahead of the disk here, so that each settlement sees the ones before it; a
+  // Memory runs ahead of the disk here, so that each operation sees the ones before it; a
   // failed write puts it back by reloading the state from the store, which did not change.
-  for (const settle_request& r : requests) {
-    if (auto done = executed(state_, op_key{wire::EscrowOp::Settle, r.hold_id})) {
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (auto done = executed(state_, std::visit([](const auto& r) { return key_of(r); }, ops[i]))) {
       out.emplace_back(*done);
       continue;
     }
-    if (batch.byte_size() + r.proof.size() + settle_records_bytes_max > storage::batch_bytes_max) {
-      out.emplace_back(make_error(errc::limit_exceeded, "settle batch: no room for the proof"));
-      continue;
-    }
-    auto change = prepare_settle(r);
+    auto change = std::visit(
+        [&](const auto& r) -> result<pending> {
+          if constexpr (std::is_same_v<std::decay_t<decltype(r)>, settle_request>)
+            return prepare(r, proofs.get(i));
+          else
+            return prepare(r);
+        },
+        ops[i]);
+    if (change && batch.byte_size() + change->request.size() + op_records_bytes_max >
+                      storage::batch_bytes_max)
+      change = make_error(errc::limit_exceeded, "batch: no room for the request");
     auto entry = change ? stage(*change, batch) : result<journal_entry>(change.error());
     if (!entry) {
       out.emplace_back(entry.error());
@@ -321,7 +430,7 @@ std::vector<result<receipt>> ledger::settle_batch(std::span<const settle_request
   }
   if (batch.empty())
     return out;
-  const std::string id = "escrow/settle-batch/" + std::to_string(first_sequence);
+  const std::string id = "escrow/batch/" + std::to_string(first_sequence);
   auto outcome = db_.apply(id, batch);
   if (outcome && *outcome == storage::apply_outcome::applied)
     return out;
@@ -329,8 +438,7 @@ std::vector<result<receipt>> ledger::settle_batch(std::span<const settle_request
   AGORA_ASSERT(reloaded.ok());  // the store served this state a moment ago
   state_ = std::move(*reloaded);
   AGORA_ASSERT(state_.last_sequence() == first_sequence - 1);
-  const error failure =
-      outcome ? make_error(errc::corrupt, "settle batch id was used") : outcome.error();
+  const error failure = outcome ? make_error(errc::corrupt, "batch id was used") : outcome.error();
   for (auto& slot : out)
     if (slot && slot->outcome == storage::apply_outcome::applied)
       slot = failure;
@@ -338,9 +446,12 @@ std::vector<result<receipt>> ledger::settle_batch(std::span<const settle_request
 }
 
 result<receipt> ledger::refund(const refund_request& r) {
-  const op_key key{wire::EscrowOp::Refund, r.hold_id};
-  if (auto done = executed(state_, key))
+  if (auto done = executed(state_, key_of(r)))
     return *done;
+  return commit(prepare(r));
+}
+
+result<ledger::pending> ledger::prepare(const refund_request& r) const {
   const hold_state* hold = state_.find_hold(r.hold_id);
   if (hold == nullptr)
     return make_error(errc::not_found, "refund: no such hold");
@@ -350,14 +461,14 @@ result<receipt> ledger::refund(const refund_request& r) {
     return make_error(errc::invalid_argument, "refund: unknown reason");
   if (r.reason == wire::RefundReason::Expired && r.now_unix_s < hold->expires_unix_s)
     return make_error(errc::invalid_argument, "refund: the hold has not expired");
-  pending change{key, r.now_unix_s, r.request};
+  pending change{key_of(r), r.now_unix_s, r.request};
   change.entry.transfer(hold_account(hold->renter, r.hold_id), renter_balance(hold->renter),
                         hold->remaining_micros);
   hold_state next = *hold;
   next.state = wire::HoldState::Refunded;
   next.remaining_micros = 0;
   change.hold = {r.hold_id, next};
-  return commit(change);
+  return change;
 }
 
 result<size_t> ledger::refund_expired(int64_t now_unix_s, size_t holds_max) {

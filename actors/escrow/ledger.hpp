@@ -6,7 +6,7 @@
 // Every operation validates first (a refused operation changes nothing), then writes ONE batch
 // through store::apply with the operation's idempotency id: a balanced JournalRecord, the
 // changed AccountRecords and the hold or dispute record. Only after the write succeeded does
-// the in-memory state change, so memory never runs ahead of disk (settle_batch alone runs it
+// the in-memory state change, so memory never runs ahead of disk (apply_batch alone runs it
 // ahead within one call and reloads it from the store if the write fails). A retried or
 // replayed operation finds its op_key executed and returns the original sequence as a
 // duplicate; the executed op_keys are rebuilt from the journal on open.
@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <variant>
 #include <vector>
 
 #include "actors/escrow/journal.hpp"
@@ -23,6 +24,7 @@
 #include "actors/escrow/requests.hpp"
 #include "actors/escrow/slashing_rules.hpp"
 #include "core/error.hpp"
+#include "schemas/envelope.hpp"
 #include "storage/store.hpp"
 
 namespace agora::escrow {
@@ -41,6 +43,9 @@ struct ledger_options {
   /// refund_expired returns it to the renter (nobody reported usage: nothing is owed): 1 h.
   int64_t rental_settle_grace_s = 3'600;
   slashing_rules slashing;
+  /// Threads that open the proofs of one apply_batch (one ECDSA recovery each) before its
+  /// single-threaded commit; the caller's thread is one of them. 1: all on the caller's.
+  size_t proof_threads = 2;
   /// Run ledger_state::verify (O(accounts + holds + disputes)) after every operation and on
   /// open. On in tests and debug builds; the O(1) kind-total check runs always.
 #ifdef NDEBUG
@@ -56,10 +61,15 @@ struct receipt {
   storage::apply_outcome outcome = storage::apply_outcome::applied;  // duplicate: executed before
 };
 
-/// The most settlements one settle_batch may write (each is about five records and carries its
-/// proof, so 1,024 stay far below storage's batch limits).
-inline constexpr size_t settle_batch_max = 1'024;
-static_assert(settle_batch_max * 8 <= storage::batch_ops_max);
+/// One operation of a batch (ledger::apply_batch).
+using batch_op =
+    std::variant<deposit_request, withdraw_request, hold_request, settle_request, refund_request>;
+
+/// The most operations one apply_batch may write (each is at most six records and carries its
+/// request or proof, so 1,024 stay far below storage's batch limits).
+inline constexpr size_t batch_ops_max = 1'024;
+static_assert(batch_ops_max * 8 <= storage::batch_ops_max);
+inline constexpr size_t proof_threads_max = 64;
 
 class ledger {
  public:
@@ -89,12 +99,7 @@ class ledger {
   /// once: settling it again is a duplicate. An active hold may be settled after its expiry as
   /// long as nobody refunded it first.
   result<receipt> settle(const settle_request& request);
-  /// Batched settlement (0G-style group commit): each request is checked and settled exactly
-  /// as settle() would, in order, each its own journal entry and op_key, but all of them are
-  /// written in ONE store::apply, so one WAL sync covers the batch. A refused request gets its
-  /// error in its slot and the rest go on; if the write fails, every settlement of the batch
-  /// gets that error and nothing of it is applied. Replaying a settled hold, alone or in a
-  /// batch, is a duplicate. REQUIRES: requests.size() ≤ settle_batch_max.
+  /// apply_batch of settlements only.
   std::vector<result<receipt>> settle_batch(std::span<const settle_request> requests);
   /// Ends a rental session (its provider's last UsageReport or a SessionEnd): charges the
   /// Rental hold cost = cost_of_gpu_time(price, gpu_count, used_seconds), rounded up to the
@@ -113,6 +118,19 @@ class ledger {
   /// `holds_max` of them; returns how many it refunded. Stops at the first write error. A Rental
   /// hold is left alone until rental_settle_grace_s after its expiry, for settle_rental.
   result<size_t> refund_expired(int64_t now_unix_s, size_t holds_max);
+
+  // --- batches ---------------------------------------------------------------------------------
+  /// Group commit (0G-style): each operation is checked and executed exactly as its own call
+  /// (deposit, withdraw, hold, settle, refund) would, in order and against the state the ones
+  /// before it left, each its own journal entry and op_key, but all of them are written in ONE
+  /// store::apply, so one WAL sync covers the batch. The proofs of the batch's settlements are
+  /// opened on proof_threads threads, the committing one included, ahead of and overlapping the
+  /// in-order commit (each slot its own, so the outcome does not depend on timing). A refused
+  /// operation gets its error in its slot and the rest go on (limit_exceeded when its request
+  /// no longer fits the write); if the write fails, every operation of the batch gets that
+  /// error and nothing of it is applied. Replaying an operation, alone or in a
+  /// batch, is a duplicate. REQUIRES: ops.size() ≤ batch_ops_max.
+  std::vector<result<receipt>> apply_batch(std::span<const batch_op> ops);
 
   // --- stake -----------------------------------------------------------------------------------
   result<receipt> stake(const stake_request& request);
@@ -159,8 +177,16 @@ class ledger {
   void remember(const pending& change, const journal_entry& entry);
   /// stage, one store::apply under the change's op_key, then remember.
   result<receipt> commit(const pending& change);
-  /// Everything settle checks after the duplicate test, and the entry it would make.
-  result<pending> prepare_settle(const settle_request& request) const;
+  /// Everything each batchable operation checks after the duplicate test, and the entry it
+  /// would make; a settlement's proof comes opened (wire::open of request.proof).
+  result<pending> prepare(const deposit_request& request) const;
+  result<pending> prepare(const withdraw_request& request) const;
+  result<pending> prepare(const hold_request& request) const;
+  result<pending> prepare(const settle_request& request,
+                          const result<wire::opened_envelope>& proof) const;
+  result<pending> prepare(const refund_request& request) const;
+  /// prepare's change committed, or its error.
+  result<receipt> commit(const result<pending>& change);
   /// The settlement of an active hold that charges `billed` (≤ remaining) to `provider`: the
   /// fee to ProtocolFee, the rest of the hold back to its renter.
   pending settlement(const id128& hold_id, const hold_state& hold, const address& provider,

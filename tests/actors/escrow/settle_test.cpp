@@ -338,7 +338,7 @@ TEST_F(settle_test, a_failed_settle_batch_write_applies_nothing) {
   const uint64_t next = ledger_->state().last_sequence() + 1;
   storage::write_batch squatter;
   squatter.put(storage::column::meta, as_bytes("squatter"), as_bytes("x"));
-  ASSERT_TRUE(db_->apply("escrow/settle-batch/" + std::to_string(next), squatter));
+  ASSERT_TRUE(db_->apply("escrow/batch/" + std::to_string(next), squatter));
   const ledger_state before = ledger_->state();
   const bytes proof = seal_proof(provider_, claim(10, 10));
   const std::vector<settle_request> batch{
