@@ -8,8 +8,10 @@
 #include <secp256k1_recovery.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "core/keccak.hpp"
+#include "core/signature_scheme.hpp"
 
 namespace agora {
 namespace {
@@ -21,6 +23,9 @@ constexpr uint8_t v_base = 27;
 constexpr std::array<uint8_t, 32> half_order = {
     0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0};
+
+// Null: secp256k1. Only agora-sim installs another (signature_scheme.hpp).
+std::atomic<signature_scheme*> installed_scheme{nullptr};
 
 bool is_low_s(const signature& sig) {
   auto s = std::span{sig}.subspan(32, 32);
@@ -51,7 +56,13 @@ hash256 personal_message_digest(byte_view message) {
   return keccak256(payload);
 }
 
+signature_scheme* exchange_signature_scheme(signature_scheme* scheme) {
+  return installed_scheme.exchange(scheme);
+}
+
 signature sign_digest(const private_key& key, const hash256& digest) {
+  if (signature_scheme* scheme = installed_scheme.load(std::memory_order_acquire))
+    return scheme->sign(key, digest);
   const secp256k1_context* ctx = detail::secp256k1_shared_context();
   secp256k1_ecdsa_recoverable_signature raw;
   // A null nonce function selects RFC 6979, so the same key and digest give the same signature.
@@ -69,6 +80,8 @@ signature sign_digest(const private_key& key, const hash256& digest) {
 }
 
 result<address> recover_digest(const signature& sig, const hash256& digest) {
+  if (signature_scheme* scheme = installed_scheme.load(std::memory_order_acquire))
+    return scheme->recover(sig, digest);
   const uint8_t v = sig[v_index];
   if (v != v_base && v != v_base + 1)
     return make_error(errc::bad_signature,

@@ -15,6 +15,7 @@
 #include "actors/worker/mock_model.hpp"
 #include "core/assert.hpp"
 #include "schemas/envelope.hpp"
+#include "sim/fast_signatures.hpp"
 #include "sim/inline_engine.hpp"
 #include "sim/ledger_watch.hpp"
 #include "sim/link.hpp"
@@ -164,8 +165,11 @@ using fault_atom = caf::atom_constant<caf::atom("fault")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 
 /// One world and everything in it. The shared state is declared first so that it outlives the
-/// world (whose destructor stops the actors that point at it).
+/// world (whose destructor stops the actors that point at it); the signature scheme before it,
+/// so that it stays installed until every actor is gone.
 struct market_world {
+  fast_signatures fast;
+  scoped_signature_scheme crypto;
   market_state m;
   world w;
   role_keys keys;
@@ -213,7 +217,7 @@ struct market_world {
   caf::actor add_link(const provider_spec& p, const network_spec& net, uint64_t n,
                       const address& who);
   void add_provider(const provider_spec& p, const scenario& s, uint64_t n);
-  void add_renter(const renter_spec& r, uint64_t n, caf::timespan until);
+  void add_renter(const renter_spec& r, const scenario& s, uint64_t n, caf::timespan until);
   void schedule_faults(const scenario& s);
 };
 
@@ -270,7 +274,8 @@ std::shared_ptr<actors::engine> market_world::arbiter_engine(const scenario& s) 
 }
 
 /// A node's clock: the world's, offset by the explicit skew or one drawn within the bound
-/// (`skew` n: 0 relay, 1 escrow, 2 + i provider i).
+/// (`skew` n: 0 relay, 1 escrow, 2 + i provider i, 2 + P + j renter j, 2 + P + R the arbiter,
+/// for P providers and R renters).
 actors::wall_clock_map market_world::skewed(const std::string& who,
                                             std::optional<int64_t> explicit_ms, int64_t bound_ms,
                                             uint64_t n) {
@@ -292,7 +297,10 @@ void market_world::spawn_core(const scenario& s) {
   m.names = {{keys.escrow.address(), "escrow"},
              {keys.relay.address(), "relay"},
              {keys.arbiter.address(), "arbiter"}};
-  auto arbiter = actors::spawn_arbiter(w.system(), {keys.arbiter, arbiter_engine(s), w.clock()});
+  const uint64_t arbiter_skew = 2 + s.providers.size() + s.renters.size();
+  auto arbiter = actors::spawn_arbiter(
+      w.system(), {keys.arbiter, arbiter_engine(s),
+                   skewed("arbiter", std::nullopt, s.clock_skew.bound_ms, arbiter_skew)});
   auto arbiter_front = w.system().spawn(arbiter_tap, arbiter, &m);
   actors::escrow_options& o = escrow_options;
   o.store = {.path = "/escrow", .sync = false, .in_memory = true, .memory = memory};
@@ -400,11 +408,14 @@ void market_world::add_provider(const provider_spec& p, const scenario& s, uint6
   gpu.vram_bytes = uint64_t{80} << 30;
   gpu.count = 1;
   // Each provider has its own store, as on its own host: a reassigned task reaches a second
-  // provider under the same task id, which a shared log would take for a replay.
+  // provider under the same task id, which a shared log would take for a replay. Its own
+  // memory env too: RocksDB's in-memory file system scans every file it holds on each open,
+  // so a thousand stores in one env made building the world quadratic (providers never
+  // restart, so nothing else needs to see their files).
   auto log = storage::store::open({.path = "/provider-" + std::to_string(n),
                                    .sync = false,
                                    .in_memory = true,
-                                   .memory = memory});
+                                   .memory = std::make_shared<storage::memory_env>()});
   AGORA_ASSERT(log.ok());
   const caf::timespan token_time = p.lazy_p > 0 ? lazy_token_time : honest_token_time;
   actors::provider_options o{k,
@@ -431,15 +442,17 @@ void market_world::add_provider(const provider_spec& p, const scenario& s, uint6
                     std::to_string(w.derive("link", n)));
 }
 
-void market_world::add_renter(const renter_spec& r, uint64_t n, caf::timespan until) {
+void market_world::add_renter(const renter_spec& r, const scenario& s, uint64_t n,
+                              caf::timespan until) {
   const private_key k = key("key/renter", n);
   add_party(r.name, false, k.address(), 0);
-  actors::renter_options o{k,
-                           caf::actor_cast<actors::escrow_inbox>(tap),
-                           relay_front,
-                           w.clock(),
-                           w.random("renter", n),
-                           r.spot_check_permille};
+  actors::renter_options o{
+      k,
+      caf::actor_cast<actors::escrow_inbox>(tap),
+      relay_front,
+      skewed(r.name, std::nullopt, s.clock_skew.bound_ms, 2 + s.providers.size() + n),
+      w.random("renter", n),
+      r.spot_check_permille};
   const caf::actor renter = actors::spawn_renter(w.system(), std::move(o));
   w.keep(renter);
   auto d =
@@ -560,9 +573,11 @@ void market_world::schedule_faults(const scenario& s) {
 }
 
 market_world::market_world(const scenario& s, uint64_t seed)
-    : w(seed), keys{key("key/escrow", 0), key("key/relay", 0), key("key/arbiter", 0)} {
+    : crypto(s.crypto == crypto_kind::fast ? &fast : nullptr),
+      w(seed), keys{key("key/escrow", 0), key("key/relay", 0), key("key/arbiter", 0)} {
   m.clock = w.clock();
   options.push_back("seed " + std::to_string(seed));
+  options.push_back(std::string("signatures ") + to_string(s.crypto));
   const network_spec& n = s.network;
   options.push_back(std::string("network latency ") + to_string(n.latency) + " " +
                     std::to_string(n.min_ms) + ".." + std::to_string(n.max_ms) + " ms mean " +
@@ -576,7 +591,7 @@ market_world::market_world(const scenario& s, uint64_t seed)
     add_provider(s.providers[i], s, i);
   const caf::timespan until = std::chrono::seconds(s.duration_s);
   for (size_t i = 0; i < s.renters.size(); ++i)
-    add_renter(s.renters[i], i, until);
+    add_renter(s.renters[i], s, i, until);
   schedule_faults(s);
   AGORA_ASSERT(parties.size() == s.providers.size() + s.renters.size());
   AGORA_ASSERT(links.size() == s.providers.size());

@@ -173,8 +173,8 @@ std::vector<offline_window> parse_offline(const json::value* v, const std::strin
 
 provider_spec parse_provider(const json::object& o, const std::string& path, problems& p) {
   check_keys(o, path,
-             {"name", "stake_micros", "price_per_million_micros", "models", "model", "behaviour",
-              "offline", "clock_skew_ms"},
+             {"name", "count", "stake_micros", "price_per_million_micros", "models", "model",
+              "behaviour", "offline", "clock_skew_ms"},
              p);
   provider_spec s;
   s.name = text(field(o, "name", path, true, p), path + ".name", p).value_or("");
@@ -260,8 +260,8 @@ std::vector<rental_spec> parse_rentals(const json::value* v, const std::string& 
 
 renter_spec parse_renter(const json::object& o, const std::string& path, problems& p) {
   check_keys(o, path,
-             {"name", "deposit_micros", "tasks_per_hour", "spot_check_permille", "max_tokens",
-              "price_cap_per_million_micros", "rentals", "model"},
+             {"name", "count", "deposit_micros", "tasks_per_hour", "spot_check_permille",
+              "max_tokens", "price_cap_per_million_micros", "rentals", "model"},
              p);
   renter_spec s;
   s.name = text(field(o, "name", path, true, p), path + ".name", p).value_or("");
@@ -460,8 +460,19 @@ std::vector<Spec> parse_list(const json::object& root, std::string_view key, Par
     p.fail(path, "expected at least one entry");
   for (size_t i = 0; a && i < a->size(); ++i) {
     const std::string at = path + "[" + std::to_string(i) + "]";
-    if (const json::object* o = object(&(*a)[i], at, p))
-      out.push_back(parse(*o, at, p));
+    const json::object* o = object(&(*a)[i], at, p);
+    if (!o)
+      continue;
+    const Spec spec = parse(*o, at, p);
+    const int64_t count = bounded(*o, "count", at, 1, parties_per_entry_max, 1, p);
+    if (!o->contains("count")) {
+      out.push_back(spec);
+      continue;
+    }
+    for (int64_t n = 0; n < count; ++n) {  // a group: NAME-0 … NAME-(count − 1)
+      out.push_back(spec);
+      out.back().name += "-" + std::to_string(n);
+    }
   }
   return out;
 }
@@ -543,13 +554,18 @@ arbiter_spec parse_arbiter(const json::value* v, const std::vector<provider_spec
 void parse_header(const json::object& root, scenario& s, problems& p) {
   check_keys(root, "",
              {"name", "description", "seed", "duration", "providers", "renters", "network",
-              "faults", "clock_skew", "arbiter", "expectations"},
+              "faults", "clock_skew", "arbiter", "crypto", "expectations"},
              p);
   s.name = text(field(root, "name", "", true, p), "name", p).value_or("");
   s.description = text(field(root, "description", "", false, p), "description", p).value_or("");
   s.seed = static_cast<uint64_t>(
       integer(field(root, "seed", "", false, p), "seed", 0, "a non-negative integer", p)
           .value_or(1));
+  const auto crypto = text(field(root, "crypto", "", false, p), "crypto", p);
+  if (crypto == "fast")
+    s.crypto = crypto_kind::fast;
+  else if (crypto && *crypto != "secp256k1")
+    p.fail("crypto", "expected \"secp256k1\" or \"fast\"");
   const auto duration = text(field(root, "duration", "", true, p), "duration", p);
   if (duration) {
     auto d = parse_duration_s(*duration);
@@ -661,6 +677,10 @@ const char* to_string(fault_direction d) {
   case fault_direction::to_relay: return "to_relay";
   }
   return "?";
+}
+
+const char* to_string(crypto_kind c) {
+  return c == crypto_kind::fast ? "fast" : "secp256k1";
 }
 
 const char* to_string(account_name account) {

@@ -137,6 +137,10 @@ struct clock_skew_spec {
   std::optional<int64_t> escrow_ms;
 };
 
+/// An entry of `providers` or `renters` with `count` n stands for n parties NAME-0 … NAME-(n−1)
+/// that differ only in name (and so in keys and seeds); n is at most this.
+inline constexpr int64_t parties_per_entry_max = 10'000;
+
 /// |offset| of a node's clock at most: a day.
 inline constexpr int64_t clock_skew_ms_max = 86'400'000;
 
@@ -145,6 +149,10 @@ struct arbiter_spec {
   bool mock_model = true;
   std::vector<std::string> folders;  // resolved as provider_spec::model_folder
 };
+
+/// What signs and recovers in the world (scenario field `crypto`): secp256k1, as in the live
+/// node, or the simulation's keyed-MAC stand-in (sim/fast_signatures.hpp).
+enum class crypto_kind { secp256k1, fast };
 
 struct scenario {
   std::string name;
@@ -158,6 +166,7 @@ struct scenario {
   clock_skew_spec clock_skew;
   /// Default: mock-model and every model folder a provider serves.
   arbiter_spec arbiter;
+  crypto_kind crypto = crypto_kind::secp256k1;
   expectations expect;
 };
 
@@ -180,5 +189,6 @@ const char* to_string(account_name account);
 const char* to_string(fault_kind kind);
 const char* to_string(latency_distribution d);
 const char* to_string(fault_direction d);
+const char* to_string(crypto_kind c);
 
 }  // namespace agora::sim

@@ -191,6 +191,38 @@ TEST(scenario, model_and_skew_errors_name_the_field) {
             "expectations.registered.q: no provider has this name");
 }
 
+TEST(scenario, a_count_makes_a_group_and_crypto_picks_the_signatures) {
+  auto s = parse_scenario(R"({"name": "t", "duration": "1h", "crypto": "fast",
+    "providers": [{"name": "p", "count": 3, "stake_micros": 5, "price_per_million_micros": 7},
+                  {"name": "q", "stake_micros": 5, "price_per_million_micros": 7}],
+    "renters": [{"name": "r", "count": 2, "deposit_micros": 100, "tasks_per_hour": 3}],
+    "expectations": {"slashed": {"p-2": false}}})");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->crypto, crypto_kind::fast);
+  ASSERT_EQ(s->providers.size(), 4u);
+  EXPECT_EQ(s->providers[0].name, "p-0");
+  EXPECT_EQ(s->providers[2].name, "p-2");
+  EXPECT_EQ(s->providers[2].stake_micros, 5);
+  EXPECT_EQ(s->providers[3].name, "q");
+  ASSERT_EQ(s->renters.size(), 2u);
+  EXPECT_EQ(s->renters[1].name, "r-1");
+  EXPECT_EQ(parse_scenario(scenario_text())->crypto, crypto_kind::secp256k1);
+}
+
+TEST(scenario, count_and_crypto_errors_name_the_field) {
+  EXPECT_EQ(error_of(scenario_text(R"({"name": "p", "count": 0, "stake_micros": 5,
+      "price_per_million_micros": 7})")),
+            "providers[0].count: expected an integer in [1, 10000]");
+  EXPECT_EQ(error_of(scenario_text(R"({"name": "p", "stake_micros": 5,
+      "price_per_million_micros": 7})",
+                                   R"(, "crypto": "rsa")")),
+            "crypto: expected \"secp256k1\" or \"fast\"");
+  // A group's members are NAME-i: the bare name is nobody.
+  EXPECT_EQ(error_of(scenario_text(R"({"name": "p", "count": 2, "stake_micros": 5,
+      "price_per_million_micros": 7})")),
+            "expectations.slashed.p: no provider has this name");
+}
+
 TEST(scenario, durations_take_a_unit) {
   EXPECT_EQ(parse_duration_s("90s").value(), 90);
   EXPECT_EQ(parse_duration_s("15m").value(), 900);
