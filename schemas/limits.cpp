@@ -5,9 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "schemas/body_attestation.hpp"
+#include "schemas/wire_types.hpp"
 
 namespace agora::wire {
 namespace {
@@ -185,6 +189,27 @@ void check_sampling(field_checker& c, std::string_view prefix, const SamplingPar
   c.range(join(prefix, "logprobs"), s.logprobs(), 0, limits::logprobs_max);
 }
 
+/// Log-probabilities: finite, at most 0, short token texts, at most logprobs_max alternatives.
+void check_logprobs(field_checker& c,
+                    const flatbuffers::Vector<flatbuffers::Offset<TokenLogprob>>* v,
+                    size_t count_max) {
+  c.count("logprobs", v, 0, count_max);
+  if (v == nullptr || c.failed())
+    return;
+  constexpr float lowest = -std::numeric_limits<float>::max();
+  for (const TokenLogprob* entry : *v) {
+    c.text("logprobs.token", entry->token(), limits::logprob_token_bytes_max);
+    c.real("logprobs.logprob", entry->logprob(), lowest, 0.0f);
+    c.count("logprobs.top", entry->top(), 0, limits::logprobs_max);
+    if (entry->top() == nullptr || c.failed())
+      continue;
+    for (const TopLogprob* top : *entry->top()) {
+      c.text("logprobs.top.token", top->token(), limits::logprob_token_bytes_max);
+      c.real("logprobs.top.logprob", top->logprob(), lowest, 0.0f);
+    }
+  }
+}
+
 /// A task's input: exactly one of prompt, messages and prompt_token_ids, matching task_type.
 void check_task_input(field_checker& c, const TaskRequest& m) {
   c.text("prompt", m.prompt(), limits::prompt_bytes_max);
@@ -263,6 +288,7 @@ status check_fields(const Register& m) {
   c.money("price_per_million_tokens_micros", m.price_per_million_tokens_micros());
   c.money("price_per_gpu_hour_micros", m.price_per_gpu_hour_micros());
   c.range("max_concurrency", m.max_concurrency(), 1, limits::concurrency_max);
+  c.text("cpu_model", m.cpu_model(), limits::name_bytes_max);
   if (m.tee() != nullptr) {
     c.enumeration("tee.type", m.tee()->type());
     c.rule(m.tee()->type() != TeeType::None, "tee.type", "must not be None when tee is set");
@@ -357,6 +383,7 @@ status check_fields(const TokenChunk& m) {
   const bool empty = (m.token_ids() == nullptr || m.token_ids()->size() == 0) &&
                      (m.text() == nullptr || m.text()->size() == 0);
   c.rule(!empty, "token_ids", "a chunk carries token_ids or text");
+  check_logprobs(c, m.logprobs(), limits::chunk_token_ids_max);
   return c.result();
 }
 
@@ -376,6 +403,7 @@ status check_fields(const TaskResult& m) {
   c.range("completion_tokens", m.completion_tokens(), 0, limits::max_tokens_max);
   c.text("error_message", m.error_message(), limits::reason_bytes_max);
   c.time_s("finished_unix_s", m.finished_unix_s());
+  check_logprobs(c, m.logprobs(), limits::result_token_ids_max);
   return c.result();
 }
 
@@ -397,6 +425,40 @@ status check_fields(const ComputeProof& m) {
     check_worker(c, *m.worker());
   c.money("price_per_million_tokens_micros", m.price_per_million_tokens_micros());
   c.enumeration("finish_reason", m.finish_reason());
+  return c.result();
+}
+
+status check_fields(const TaskCancel& m) {
+  field_checker c("TaskCancel");
+  c.nonzero("task_id", m.task_id());
+  c.text("reason", m.reason(), limits::reason_bytes_max);
+  c.range("delivered_chunks", m.delivered_chunks(), 0, limits::max_tokens_max);
+  c.time_s("created_unix_s", m.created_unix_s());
+  return c.result();
+}
+
+// ------------------------------------------------------------------------------------------------
+// attestation.fbs
+
+status check_fields(const BodyAttestationRequest& m) {
+  field_checker c("BodyAttestationRequest");
+  c.nonzero("provider", m.provider());
+  c.nonzero("task_id", m.task_id());
+  c.time_s("created_unix_s", m.created_unix_s());
+  return c.result();
+}
+
+status check_fields(const BodyAttestation& m) {
+  field_checker c("BodyAttestation");
+  c.nonzero("renter", m.renter());
+  c.nonzero("task_id", m.task_id());
+  c.size("text", "bytes", m.text() == nullptr ? 0 : m.text()->size(),
+         limits::attestation_text_bytes, limits::attestation_text_bytes);
+  if (!c.failed())
+    c.rule(is_attestation_text(view(m.text())), "text",
+           "must be 64 lowercase hex digits, ':', 64 lowercase hex digits");
+  c.blob("text_signature", m.text_signature(), limits::signature_bytes, limits::signature_bytes);
+  c.time_s("signed_unix_s", m.signed_unix_s());
   return c.result();
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "core/error.hpp"
+#include "schemas/attestation_generated.h"
 #include "schemas/escrow_generated.h"
 #include "schemas/identity_generated.h"
 #include "schemas/provider_generated.h"
@@ -55,11 +56,15 @@ inline constexpr uint32_t top_k_max = uint32_t{1} << 18;
 inline constexpr size_t stop_sequences_max = 8;
 inline constexpr size_t stop_bytes_max = 256;
 inline constexpr uint32_t logprobs_max = 20;
+inline constexpr size_t logprob_token_bytes_max = 256;  // a TokenLogprob's or TopLogprob's text
 inline constexpr size_t chunk_token_ids_max = 4096;
 inline constexpr size_t chunk_text_bytes_max = size_t{64} << 10;
 inline constexpr size_t result_text_bytes_max = size_t{2} << 20;
 inline constexpr size_t result_token_ids_max = max_tokens_max;
 inline constexpr size_t embedding_dims_max = size_t{1} << 16;
+// Body attestations: hex(SHA-256) ":" hex(SHA-256), and a 65-byte signature over it.
+inline constexpr size_t attestation_text_bytes = 64 + 1 + 64;
+inline constexpr size_t signature_bytes = 65;
 
 // Money and time.
 inline constexpr int64_t amount_micros_max = 1'000'000'000'000'000;  // 10^9 token units
@@ -102,6 +107,9 @@ status check_fields(const TaskAssignment& message);
 status check_fields(const TokenChunk& message);
 status check_fields(const TaskResult& message);
 status check_fields(const ComputeProof& message);
+status check_fields(const TaskCancel& message);
+status check_fields(const BodyAttestationRequest& message);
+status check_fields(const BodyAttestation& message);
 status check_fields(const Deposit& message);
 status check_fields(const Withdraw& message);
 status check_fields(const Hold& message);

@@ -13,6 +13,7 @@
 #include "core/address.hpp"
 #include "core/bytes.hpp"
 #include "core/error.hpp"
+#include "schemas/attestation_generated.h"
 #include "schemas/escrow_generated.h"
 #include "schemas/identity_generated.h"
 #include "schemas/provider_generated.h"
@@ -85,6 +86,11 @@ using payload_entries = entry_list<
     payload_entry<message_kind::TokenChunk, TokenChunk, "ATCK", &TokenChunk::provider>,
     payload_entry<message_kind::TaskResult, TaskResult, "ATRS", &TaskResult::provider>,
     payload_entry<message_kind::ComputeProof, ComputeProof, "APRF", &ComputeProof::provider>,
+    payload_entry<message_kind::BodyAttestationRequest, BodyAttestationRequest, "ABAQ",
+                  &BodyAttestationRequest::renter>,
+    payload_entry<message_kind::BodyAttestation, BodyAttestation, "ABAT",
+                  &BodyAttestation::provider>,
+    payload_entry<message_kind::TaskCancel, TaskCancel, "ATCN", &TaskCancel::renter>,
     payload_entry<message_kind::Deposit, Deposit, "ADEP", &Deposit::depositor>,
     payload_entry<message_kind::Withdraw, Withdraw, "AWDR", &Withdraw::account>,
     payload_entry<message_kind::Hold, Hold, "AHLD", &Hold::renter>,
@@ -110,7 +116,8 @@ using record_entries = entry_list<
     record_entry<JournalRecord, "RJRN">,
     record_entry<DisputeRecord, "RDSP">,
     record_entry<SessionRecord, "RSES">,
-    record_entry<TokenRecord, "RTOK">>;
+    record_entry<TokenRecord, "RTOK">,
+    record_entry<BodyAttestationRecord, "RBAT">>;
 // clang-format on
 
 // ------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/common/caf_error.hpp"
+#include "actors/provider/attestation.hpp"
 #include "actors/provider/rental.hpp"
 #include "actors/provider/session.hpp"
 #include "actors/provider/task_log.hpp"
@@ -27,8 +28,11 @@ void on_frame(provider_pointer self, const wire::frame& f) {
                     f.data);
     return on_registered(self, *opened, f.data);
   case wire::message_kind::TaskAssignment: return on_assignment(self, *opened, f.data);
+  case wire::message_kind::TaskCancel: return on_cancel(self, *opened, f.data);
   case wire::message_kind::SessionGrant: return on_session_grant(self, *opened, f.data);
   case wire::message_kind::SessionEnd: return on_session_end(self, *opened, f.data);
+  case wire::message_kind::BodyAttestationRequest:
+    return on_attestation_request(self, *opened, f.data);
   case wire::message_kind::ErrorFrame: {
     const wire::ErrorFrame* e = opened->as<wire::ErrorFrame>();
     spdlog::warn("provider {} got an ErrorFrame from {}: code {} {}",

@@ -51,7 +51,8 @@ inline constexpr report_atom report_atom_v{};
 
 /// The provider's interface:
 ///  - frame: from the relay. Registered, TaskAssignment, SessionGrant, SessionEnd and ErrorFrame
-///    are handled; any other
+///    are handled, and a renter's BodyAttestationRequest the relay forwards (attestation.hpp:
+///    answered with a BodyAttestation for a task served to that renter); any other
 ///    frame, or one that fails wire::open or is not signed by relay_id, is answered with a signed
 ///    ErrorFrame and changes nothing.
 ///  - (chunk, generation_chunk): from its worker (the provider is the worker's chunk_sink).
@@ -91,6 +92,11 @@ struct provider_options {
   /// Send Register at once. Off when a connection will say when to register (a provider_link
   /// sends (reconnect) after each handshake): then the first Register waits for it.
   bool register_at_start = true;
+  /// The host, as registered (Register.cpu_model, cpu_cores, memory_bytes); the node reads it
+  /// once at start. Empty / 0: not reported.
+  std::string cpu_model;  // at most 128 bytes
+  uint32_t cpu_cores = 0;
+  uint64_t memory_bytes = 0;
 };
 
 /// Spawns a provider; it spawns its worker (linked), sends Register at once (unless

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "actors/provider/provider.hpp"
@@ -14,6 +15,13 @@
 namespace agora::actors {
 
 enum class provider_phase : uint8_t { registering, registered, draining, deregistered };
+
+/// Where the output stood after one streamed chunk: what a cancelled task bills up to.
+struct chunk_mark {
+  hash256 chain_hash{};
+  uint32_t tokens = 0;    // completion tokens in this chunk and all before it
+  size_t text_bytes = 0;  // bytes of text in this chunk and all before it
+};
 
 /// One assignment the worker is running.
 struct running_task {
@@ -32,6 +40,10 @@ struct running_task {
   hash256 chain_hash{};  // of the last chunk sent; zero before the first
   uint32_t chunks = 0;
   wall_time started;
+  std::vector<chunk_mark> marks;  // one per chunk sent
+  std::string text;               // the text of the chunks sent
+  /// Set by the renter's TaskCancel: the chunks it passed on to its client.
+  std::optional<uint32_t> cancel_delivered;
 };
 
 /// A rental session this provider granted and runs.
@@ -50,7 +62,7 @@ struct provider_state {
   address self_id;                          // options.key.address()
   worker_actor worker;
   std::vector<model_info> models;  // what the engine serves
-  bytes session_id;  // 32 random bytes, single use
+  bytes session_id;                // 32 random bytes, single use
   provider_phase phase = provider_phase::registering;
   uint64_t sequence = 0;  // last Heartbeat/Drain/Deregister sequence sent
   caf::timespan heartbeat_interval{std::chrono::seconds(30)};

@@ -40,6 +40,9 @@ wire::RegisterT make_register(provider_pointer self) {
   m.price_per_million_tokens_micros = st.options->price_per_million_tokens_micros;
   m.price_per_gpu_hour_micros = st.options->price_per_gpu_hour_micros;
   m.max_concurrency = st.options->max_concurrency;
+  m.cpu_model = st.options->cpu_model;
+  m.cpu_cores = st.options->cpu_cores;
+  m.memory_bytes = st.options->memory_bytes;
   return m;
 }
 

@@ -83,7 +83,7 @@ status check_embedding(const generation& g) {
   return {};
 }
 
-wire::TaskResultT make_result(provider_pointer self, const running_task& task,
+wire::TaskResultT task_result(provider_pointer self, const running_task& task,
                               wire::TaskStatus status) {
   wire::TaskResultT m;
   m.provider = wire::to_wire(self->state.self_id);
@@ -149,24 +149,54 @@ void finish_task(provider_pointer self, const running_task& task, wire::TaskStat
     send_frame(self, wire::message_kind::ComputeProof, proof);
 }
 
+/// Ends a task its renter cancelled (PROTOCOL.md "Cancelling"): the result and proof cover the
+/// first min(chunks sent, delivered_chunks) chunks, whatever the worker made of the cancel (it
+/// may have finished first), and the prompt tokens when the worker reported them.
+void finish_cancelled(provider_pointer self, running_task& task, const result<generation>& out) {
+  const auto& st = self->state;
+  AGORA_ASSERT(task.cancel_delivered.has_value());
+  AGORA_ASSERT(task.marks.size() == task.chunks);
+  const uint32_t billed = std::min(task.chunks, *task.cancel_delivered);
+  generation g;
+  g.prompt_tokens = out ? out->prompt_tokens : 0;
+  g.finish_reason = wire::FinishReason::None;
+  task.chain_hash = {};
+  if (billed > 0) {
+    const chunk_mark& last = task.marks[billed - 1];
+    g.completion_tokens = last.tokens;
+    g.text = task.text.substr(0, last.text_bytes);
+    task.chain_hash = last.chain_hash;
+  }
+  task.chunks = billed;
+  const hash256 output_hash = output_hash_of(request_kind::generate, g);
+  auto m = task_result(self, task, wire::TaskStatus::Cancelled);
+  m.prompt_tokens = g.prompt_tokens;
+  m.completion_tokens = g.completion_tokens;
+  m.output_hash = wire::to_wire(output_hash);
+  const bytes proof = wire::seal(make_proof(self, task, g, output_hash), st.options->key);
+  finish_task(self, task, wire::TaskState::Completed, wire::seal(m, st.options->key), proof);
+}
+
 /// The worker answered (or failed) request `id`.
 void on_generation(provider_pointer self, uint64_t id, result<generation> out) {
   auto& st = self->state;
   auto it = st.running.find(id);
   AGORA_ASSERT(it != st.running.end());
-  const running_task task = std::move(it->second);
+  running_task task = std::move(it->second);
   st.running.erase(it);
+  if (task.cancel_delivered)
+    return finish_cancelled(self, task, out);
   const bool embed = task.task_type == wire::TaskType::Embedding;
   if (out && embed)
     if (auto checked = check_embedding(*out); !checked)
       out = checked.error();
   if (!out) {
-    auto m = make_result(self, task, wire::TaskStatus::Failed);
+    auto m = task_result(self, task, wire::TaskStatus::Failed);
     m.finish_reason = wire::FinishReason::Error;
     m.error_message = out.error().to_string();
     return finish_task(self, task, wire::TaskState::Failed, wire::seal(m, st.options->key), {});
   }
-  auto m = make_result(self, task, wire::TaskStatus::Completed);
+  auto m = task_result(self, task, wire::TaskStatus::Completed);
   m.finish_reason = out->finish_reason;
   m.prompt_tokens = out->prompt_tokens;
   m.completion_tokens = out->completion_tokens;
@@ -179,6 +209,10 @@ void on_generation(provider_pointer self, uint64_t id, result<generation> out) {
   } else if (!task.stream) {
     m.text = out->text;
     m.token_ids = out->token_ids;
+    std::vector<token_logprobs> logprobs;
+    for (const generation_chunk& c : out->chunks)
+      logprobs.insert(logprobs.end(), c.logprobs.begin(), c.logprobs.end());
+    m.logprobs = wire_logprobs(logprobs);
   }
   const bytes proof = wire::seal(make_proof(self, task, *out, output_hash), st.options->key);
   finish_task(self, task, wire::TaskState::Completed, wire::seal(m, st.options->key), proof);
@@ -186,7 +220,7 @@ void on_generation(provider_pointer self, uint64_t id, result<generation> out) {
 
 /// Answers a task with a Rejected TaskResult; nothing is logged (it never ran).
 void reject(provider_pointer self, const running_task& task, const agora::error& why) {
-  auto m = make_result(self, task, wire::TaskStatus::Rejected);
+  auto m = task_result(self, task, wire::TaskStatus::Rejected);
   m.error_message = why.to_string();
   send_frame(self, wire::message_kind::TaskResult, wire::seal(m, self->state.options->key));
 }
@@ -249,15 +283,42 @@ void on_assignment(provider_pointer self, const wire::opened_envelope& opened, b
   run(self, std::move(*task), std::move(request));
 }
 
+void on_cancel(provider_pointer self, const wire::opened_envelope& opened, byte_view sealed) {
+  auto& st = self->state;
+  const wire::TaskCancel& cancel = *opened.as<wire::TaskCancel>();
+  const wire::id128 task_id = wire::from_wire(*cancel.task_id());
+  auto it = std::find_if(st.running.begin(), st.running.end(),
+                         [&](const auto& entry) { return entry.second.task_id == task_id; });
+  if (it == st.running.end())
+    return spdlog::info("provider: TaskCancel of task {}, which is not running", to_hex(task_id));
+  running_task& task = it->second;
+  if (opened.signer() != task.renter)
+    return refuse(self, make_error(errc::bad_signature, "TaskCancel not signed by the renter"),
+                  sealed);
+  if (task.cancel_delivered)
+    return;  // cancelled before: the worker is stopping it
+  task.cancel_delivered = cancel.delivered_chunks();
+  spdlog::info("provider: task {} cancelled by its renter after {} of {} chunk(s)", to_hex(task_id),
+               cancel.delivered_chunks(), task.chunks);
+  self->send(st.worker, cancel_atom_v, it->first);
+}
+
 void on_chunk(provider_pointer self, const generation_chunk& chunk) {
   auto& st = self->state;
   auto it = st.running.find(chunk.request_id);
   if (it == st.running.end())
     return;  // the task already ended (its worker request timed out)
   running_task& task = it->second;
+  if (task.cancel_delivered)
+    return;  // the renter is gone: nothing more is sent, nor billed
   AGORA_ASSERT(chunk.index == task.chunks);
   task.chain_hash = wire::chain_next(task.chain_hash, chunk.index, chunk.token_ids, chunk.text);
   ++task.chunks;
+  task.text += chunk.text;
+  const uint32_t tokens_before = task.marks.empty() ? 0 : task.marks.back().tokens;
+  task.marks.push_back({task.chain_hash,
+                        tokens_before + static_cast<uint32_t>(chunk.token_ids.size()),
+                        task.text.size()});
   wire::TokenChunkT m;
   m.provider = wire::to_wire(st.self_id);
   m.task_id = wire::to_wire(task.task_id);
@@ -265,6 +326,7 @@ void on_chunk(provider_pointer self, const generation_chunk& chunk) {
   m.token_ids = chunk.token_ids;
   m.text = chunk.text;
   m.chain_hash = wire::to_wire(task.chain_hash);
+  m.logprobs = wire_logprobs(chunk.logprobs);
   send_sealed(self, m);
 }
 

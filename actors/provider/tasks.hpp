@@ -17,6 +17,11 @@ inline constexpr auto worker_timeout = std::chrono::minutes(10);
 /// a task the log has finished with the logged frames; rejects (TaskResult Rejected) one it
 /// cannot serve; otherwise logs it as Assigned and runs it.
 void on_assignment(provider_pointer self, const wire::opened_envelope& opened, byte_view sealed);
+/// Handles a TaskCancel that passed wire::open (the relay forwards the renter's frame): refuses
+/// one not signed by the task's renter; stops a running task on the worker, which then ends
+/// Cancelled and bills min(chunks sent, delivered_chunks) (PROTOCOL.md "Cancelling"); ignores
+/// a task that is not running (it ended, or never came here).
+void on_cancel(provider_pointer self, const wire::opened_envelope& opened, byte_view sealed);
 /// Sends a chunk of a running task as a TokenChunk.
 void on_chunk(provider_pointer self, const generation_chunk& chunk);
 

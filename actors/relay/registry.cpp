@@ -59,6 +59,9 @@ void take_offer(provider_record& record, const wire::Register& message) {
   if (message.gpus() != nullptr)
     for (const wire::GpuInfo* gpu : *message.gpus())
       record.gpus.push_back(gpu_from(*gpu));
+  record.cpu_model = std::string(wire::view(message.cpu_model()));
+  record.cpu_cores = message.cpu_cores();
+  record.memory_bytes = message.memory_bytes();
   record.models = offers_from(message.models());
   record.models_ready = all_ready(record.models.size());
   record.region = std::string(wire::view(message.region()));

@@ -90,6 +90,9 @@ struct provider_record {
   liveness reported = liveness::healthy;  // as of the last tick()
   // Offer.
   std::vector<gpu_info> gpus;
+  std::string cpu_model;  // empty, and 0 below: not reported
+  uint32_t cpu_cores = 0;
+  uint64_t memory_bytes = 0;
   std::vector<model_offer> models;  // distinct ids, at most 64
   amount price_per_gpu_hour;
   bytes tee_evidence;  // empty when tee_type is None

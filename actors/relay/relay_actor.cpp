@@ -66,11 +66,13 @@ void on_frame(relay_pointer self, const wire::frame& f) {
   case wire::message_kind::TokenChunk:
   case wire::message_kind::TaskResult:
   case wire::message_kind::ComputeProof: return on_task_frame(self, *opened, f);
+  case wire::message_kind::TaskCancel: return on_task_cancel(self, *opened, f);
   case wire::message_kind::UsageReport:
   case wire::message_kind::SessionEnd: return on_rental_frame(self, *opened, f);
+  case wire::message_kind::BodyAttestation: return on_attestation(self, *opened, f);
   case wire::message_kind::ErrorFrame: {
     const wire::ErrorFrame* e = opened->as<wire::ErrorFrame>();
-    if (on_rental_refusal(self, *e))
+    if (on_rental_refusal(self, *e) || on_attestation_refusal(self, opened->signer(), *e))
       return;
     spdlog::warn("relay {} got an ErrorFrame from {}: code {} {}", self->state.self_id.to_string(),
                  opened->signer().to_string(), e->code(), std::string(wire::view(e->message())));
@@ -113,12 +115,33 @@ void on_tick(relay_pointer self) {
   check_downtime(self, changes, now);
   check_deadlines(self);
   check_rentals(self);
+  check_attestations(self);
   retry_escrow_reports(self);
   // Providers the registry removed (deregistered) need neither a handle nor an episode.
   const auto gone = [&st](const auto& entry) { return st.registry->find(entry.first) == nullptr; };
   std::erase_if(st.providers, gone);
   std::erase_if(st.offline, gone);
   self->delayed_send(self, st.options->tick_interval, tick_atom_v);
+}
+
+/// The host, capacity, load, reliability and TEE parts of a provider's status.
+void add_host_and_load(const relay::registry& registry, const relay::provider_record& r,
+                       wall_time now, relay_provider_status* out) {
+  AGORA_ASSERT(r.in_flight <= r.max_concurrency);
+  out->cpu_model = r.cpu_model;
+  out->cpu_cores = r.cpu_cores;
+  out->memory_bytes = r.memory_bytes;
+  out->max_concurrency = r.max_concurrency;
+  out->free_capacity = registry.accepts_work(r, now) ? r.max_concurrency - r.in_flight : 0;
+  out->load_permille = r.load_permille;
+  out->queue_depth = r.queue_depth;
+  out->active_tasks = r.active_tasks;
+  out->latency_ewma_us = r.latency_ewma.count();
+  out->error_ppm = r.error_ppm;
+  out->uptime_s = std::max<int64_t>(0, unix_seconds(now) - unix_seconds(r.connected_since));
+  out->tee_type = r.tee_type;
+  out->tee_evidence_bytes = static_cast<uint32_t>(r.tee_evidence.size());
+  AGORA_ASSERT(out->free_capacity <= out->max_concurrency);
 }
 
 /// What the status query reports of one provider's record.
@@ -137,12 +160,14 @@ relay_provider_status provider_status_of(const relay::registry& registry,
     out.models.push_back({m.id, m.max_context, m.quantization, ready});
   }
   for (const relay::gpu_info& g : r.gpus)
-    out.gpus.push_back({g.name, g.vram_bytes, g.count});
+    out.gpus.push_back({g.name, g.vram_bytes, g.count, g.driver_version, g.compute_capability_major,
+                        g.compute_capability_minor});
   out.region = r.region;
   out.price_per_million_tokens_micros = r.price_per_million_tokens.micros();
   out.price_per_gpu_hour_micros = r.price_per_gpu_hour.micros();
   out.connected_since_unix_s = unix_seconds(r.connected_since);
   AGORA_ASSERT(out.models.size() == r.models.size());
+  add_host_and_load(registry, r, now, &out);
   return out;
 }
 
@@ -150,11 +175,16 @@ relay_status status_of(relay_pointer self) {
   const auto& st = self->state;
   relay_status out = st.counters;
   const wall_time now = relay_now(self);
+  std::map<address, uint32_t> active_rentals;  // granted (no longer pending), by provider
+  for (const auto& [session, rental] : st.rentals)
+    active_rentals[rental.provider] += rental.pending ? 0 : 1;
   for (const auto& [provider, handle] : st.providers) {
     const relay::provider_record* r = st.registry->find(provider);
     if (r == nullptr)
       continue;  // deregistered since the last tick
     out.providers.push_back(provider_status_of(*st.registry, *r, now));
+    auto rentals = active_rentals.find(provider);
+    out.providers.back().active_rentals = rentals == active_rentals.end() ? 0 : rentals->second;
   }
   out.tasks = st.tasks.size();
   return out;
@@ -182,6 +212,7 @@ relay_actor::behavior_type relay(relay_pointer self, relay_options options) {
       [self](end_session_atom, const wire::frame& session_end) {
         return end_rental(self, session_end);
       },
+      [self](attest_atom, const wire::frame& request) { return attest(self, request); },
       [self](tick_atom) { on_tick(self); },
       [self](status_atom) { return status_of(self); },
   };

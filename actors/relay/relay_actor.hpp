@@ -51,15 +51,19 @@ struct relay_gpu_status {
   std::string name;
   uint64_t vram_bytes = 0;
   uint16_t count = 0;
+  std::string driver_version;
+  uint8_t compute_capability_major = 0;
+  uint8_t compute_capability_minor = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, relay_gpu_status& x) {
-  return f(caf::meta::type_name("agora::actors::relay_gpu_status"), x.name, x.vram_bytes, x.count);
+  return f(caf::meta::type_name("agora::actors::relay_gpu_status"), x.name, x.vram_bytes, x.count,
+           x.driver_version, x.compute_capability_major, x.compute_capability_minor);
 }
 
 /// One registered provider as the status query reports it: liveness, load and reliability, and
-/// its offer (models, prices, region, GPUs) for the gateway's model list.
+/// its offer (models, prices, region, hardware, TEE) for the gateway's model and provider lists.
 struct relay_provider_status {
   std::string provider;  // the address, EIP-55 text
   relay::liveness state = relay::liveness::healthy;
@@ -74,6 +78,24 @@ struct relay_provider_status {
   int64_t price_per_million_tokens_micros = 0;
   int64_t price_per_gpu_hour_micros = 0;
   int64_t connected_since_unix_s = 0;  // the current session's registration
+  // Host (Register.cpu_model, …; empty / 0 when the provider did not report it).
+  std::string cpu_model;
+  uint32_t cpu_cores = 0;
+  uint64_t memory_bytes = 0;
+  // Capacity and load.
+  uint32_t max_concurrency = 0;
+  uint32_t free_capacity = 0;  // tasks it would take now: 0 unless healthy and not draining
+  uint16_t load_permille = 0;  // from the last Heartbeat, as queue_depth and active_tasks
+  uint32_t queue_depth = 0;
+  uint32_t active_tasks = 0;
+  uint32_t active_rentals = 0;  // rental sessions granted and not ended
+  // Reliability (registry EWMAs) and uptime of the current session, at the relay's now.
+  int64_t latency_ewma_us = 0;  // 0 before the first completed task
+  uint32_t error_ppm = 0;
+  int64_t uptime_s = 0;
+  // TEE: the type it registered and the size of the evidence, which the relay records unverified.
+  wire::TeeType tee_type = wire::TeeType::None;
+  uint32_t tee_evidence_bytes = 0;
 };
 
 template <class Inspector>
@@ -81,7 +103,9 @@ typename Inspector::result_type inspect(Inspector& f, relay_provider_status& x) 
   return f(caf::meta::type_name("agora::actors::relay_provider_status"), x.provider, x.state,
            x.draining, x.in_flight, x.jobs_completed, x.jobs_failed, x.session_id, x.models, x.gpus,
            x.region, x.price_per_million_tokens_micros, x.price_per_gpu_hour_micros,
-           x.connected_since_unix_s);
+           x.connected_since_unix_s, x.cpu_model, x.cpu_cores, x.memory_bytes, x.max_concurrency,
+           x.free_capacity, x.load_permille, x.queue_depth, x.active_tasks, x.active_rentals,
+           x.latency_ewma_us, x.error_ppm, x.uptime_s, x.tee_type, x.tee_evidence_bytes);
 }
 
 /// The relay's counters and providers, for tests and the operator.
@@ -100,6 +124,10 @@ typename Inspector::result_type inspect(Inspector& f, relay_status& x) {
   return f(caf::meta::type_name("agora::actors::relay_status"), x.providers, x.tasks, x.reassigned,
            x.escrow_sent, x.escrow_failed, x.refused, x.rentals);
 }
+
+/// Ask a relay to take a renter's sealed BodyAttestationRequest to its provider.
+using attest_atom = caf::atom_constant<caf::atom("attest")>;
+inline constexpr attest_atom attest_atom_v{};
 
 /// The relay's interface:
 ///  - frame: from a provider. Register (answered with a Registered sealed by the relay, sent to
@@ -129,6 +157,11 @@ typename Inspector::result_type inspect(Inspector& f, relay_status& x) {
 ///    the session's renter signed it (bad_signature otherwise), forwards it to the escrow, and
 ///    on success to the provider, and forgets the session. A session whose grant expired ends
 ///    on the tick: a relay-signed SessionEnd (Expired) to the escrow, the provider and the renter.
+///  - (attest, a renter's sealed BodyAttestationRequest) → the provider's sealed BodyAttestation
+///    (relay_attestation.cpp): forwarded verbatim to the provider it names, which checks its own
+///    task log; agora errors: open()'s, wrong_kind, not_found (the provider is not connected),
+///    replayed (one is pending for the task), limit_exceeded, the provider's refusal, io_error
+///    when it does not answer within 30 s.
 ///  - (tick): the relay's own timer (every tick_interval): liveness, task deadlines, downtime,
 ///    rental expiry.
 ///  - (status) → relay_status.
@@ -137,6 +170,7 @@ using relay_actor =
                      caf::replies_to<route_atom, wire::frame, frame_sink>::with<wire::frame>,
                      caf::replies_to<rent_atom, wire::frame, frame_sink>::with<wire::frame>,
                      caf::replies_to<end_session_atom, wire::frame>::with<escrow_receipt>,
+                     caf::replies_to<attest_atom, wire::frame>::with<wire::frame>,
                      caf::reacts_to<tick_atom>, caf::replies_to<status_atom>::with<relay_status>>;
 
 struct relay_options {

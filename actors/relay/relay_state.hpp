@@ -18,7 +18,8 @@ namespace agora::actors {
 
 /// A task the relay assigned and has not finished with.
 struct relay_task {
-  bytes request;  // the renter's sealed TaskRequest
+  bytes request;   // the renter's sealed TaskRequest
+  address renter;  // who signed it: the only one who may cancel the task
   frame_sink sink;
   wire::id128 hold_id{};
   std::string model;
@@ -49,6 +50,18 @@ struct relay_rental {
   std::optional<caf::typed_response_promise<wire::frame>> pending;
 };
 
+/// A renter's BodyAttestationRequest the relay forwarded to a provider (relay_attestation.cpp).
+struct relay_attestation {
+  address provider;      // the one asked: only its answer counts
+  hash256 request_hash;  // keccak-256 of the request frame, as the provider's refusal names it
+  wall_time deadline;
+  caf::typed_response_promise<wire::frame> promise;
+};
+
+/// How long a provider gets to answer an attestation request, and how many wait at once.
+inline constexpr auto attestation_timeout = std::chrono::seconds(30);
+inline constexpr size_t attestations_max = 10'000;
+
 /// A provider's current offline episode (from registry::tick).
 struct offline_episode {
   wall_time since;
@@ -74,6 +87,8 @@ struct relay_state {
   std::map<address, offline_episode> offline;
   std::map<wire::id128, relay_rental> rentals;  // by session id
   std::vector<escrow_retry> escrow_retries;     // sent again on the next tick
+  // Attestation requests waiting for their provider, by task id.
+  std::map<wire::id128, relay_attestation> attestations;
   relay_status counters;  // providers and tasks are filled in by the status query
   static inline const char* name = "agora.relay";
 };
@@ -100,6 +115,8 @@ void refuse(relay_pointer self, const frame_sink& to, const agora::error& why, b
 caf::result<wire::frame> route(relay_pointer self, const wire::frame& request, frame_sink sink);
 /// TokenChunk, TaskResult or ComputeProof from a provider (opened).
 void on_task_frame(relay_pointer self, const wire::opened_envelope& opened, const wire::frame& f);
+/// A renter's TaskCancel (opened): forwarded to the task's provider if the renter signed it.
+void on_task_cancel(relay_pointer self, const wire::opened_envelope& opened, const wire::frame& f);
 /// Reassigns or fails every assigned task whose deadline has passed.
 void check_deadlines(relay_pointer self);
 
@@ -115,6 +132,18 @@ void on_rental_frame(relay_pointer self, const wire::opened_envelope& opened, co
 bool on_rental_refusal(relay_pointer self, const wire::ErrorFrame& refusal);
 /// Ends expired sessions and fails pending ones the provider left unanswered.
 void check_rentals(relay_pointer self);
+
+// Body attestations (relay_attestation.cpp).
+
+/// The attest request: forwards a renter's BodyAttestationRequest to the provider it names.
+caf::result<wire::frame> attest(relay_pointer self, const wire::frame& request);
+/// A provider's BodyAttestation (opened): answers the attest request of its task.
+void on_attestation(relay_pointer self, const wire::opened_envelope& opened, const wire::frame& f);
+/// A provider's ErrorFrame: true if it refused a pending attestation request (which then fails).
+bool on_attestation_refusal(relay_pointer self, const address& provider,
+                            const wire::ErrorFrame& refusal);
+/// Fails the attestation requests their provider left unanswered past attestation_timeout.
+void check_attestations(relay_pointer self);
 
 // Escrow reports (relay_escrow.cpp).
 

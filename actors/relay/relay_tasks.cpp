@@ -34,6 +34,7 @@ result<relay_task> open_request(relay_pointer self, const wire::frame& f, wire::
   if (task.request_deadline <= relay_now(self))
     return make_error(errc::stale, "the task's deadline has passed");
   task.request = f.data;
+  task.renter = opened->signer();
   task.hold_id = wire::from_wire(*r->hold_id());
   task.model = std::string(wire::view(r->model()));
   task.region = std::string(wire::view(r->region()));
@@ -139,13 +140,10 @@ void on_result(relay_pointer self, task_iterator it, const wire::TaskResult& r,
   finish_attempt(self, task, r.status());
   switch (r.status()) {
   case wire::TaskStatus::Completed:
-    task.proving = true;  // the proof follows; it gets one more assignment_timeout
+  case wire::TaskStatus::Cancelled:  // the renter's TaskCancel: the proof bills what it got
+    task.proving = true;             // the proof follows; it gets one more assignment_timeout
     task.deadline = relay_now(self) + self->state.options->assignment_timeout;
     self->send(task.sink, f);
-    return;
-  case wire::TaskStatus::Cancelled:
-    self->send(task.sink, f);
-    self->state.tasks.erase(it);
     return;
   default: return retry_or_fail(self, it);
   }
@@ -230,6 +228,28 @@ void on_task_frame(relay_pointer self, const wire::opened_envelope& opened, cons
   if (opened.kind() == wire::message_kind::TaskResult)
     return on_result(self, it, *opened.as<wire::TaskResult>(), f);
   self->send(it->second.sink, f);
+}
+
+void on_task_cancel(relay_pointer self, const wire::opened_envelope& opened, const wire::frame& f) {
+  auto& st = self->state;
+  const auto sender = caf::actor_cast<frame_sink>(self->current_sender());
+  const wire::TaskCancel& cancel = *opened.as<wire::TaskCancel>();
+  const wire::id128 task_id = wire::from_wire(*cancel.task_id());
+  auto it = st.tasks.find(task_id);
+  if (it == st.tasks.end())
+    return refuse(self, sender, make_error(errc::not_found, "no task " + to_hex(task_id)), f.data);
+  const relay_task& task = it->second;
+  if (opened.signer() != task.renter)
+    return refuse(self, sender,
+                  make_error(errc::bad_signature, "only the task's renter may cancel it"), f.data);
+  if (task.proving)
+    return;  // the provider finished first: its proof is on the way
+  const auto handle = st.providers.find(task.provider);
+  if (handle == st.providers.end())
+    return;  // the provider went away: the deadline reassigns or fails the task
+  spdlog::info("relay: task {} cancelled by its renter after {} chunk(s)", to_hex(task_id),
+               cancel.delivered_chunks());
+  self->send(handle->second, f);
 }
 
 void check_deadlines(relay_pointer self) {

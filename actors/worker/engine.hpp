@@ -24,6 +24,21 @@ struct sampling_params {
   uint32_t top_k = 0;  // 0: off
   uint64_t seed = 0;
   std::vector<std::string> stop;  // stop sequences
+  bool logprobs = false;          // report each generated token's log-probability
+  uint32_t top_logprobs = 0;      // and this many most likely candidates (≤ 20; implies logprobs)
+};
+
+/// A candidate at a generated token's position: its text, decoded alone, and log-probability.
+struct token_choice {
+  std::string token;
+  float logprob = 0.0f;
+};
+
+/// A generated token's log-probability and the top_logprobs most likely candidates at its
+/// position, most likely first.
+struct token_logprobs {
+  token_choice chosen;
+  std::vector<token_choice> top;
 };
 
 /// One message of a chat request; role is "system", "user", "assistant" or "tool".
@@ -55,6 +70,7 @@ struct generation_chunk {
   uint32_t index = 0;
   std::vector<uint32_t> token_ids;
   std::string text;
+  std::vector<token_logprobs> logprobs;  // one per token id when sampling.logprobs, else none
 };
 
 struct generation {
@@ -148,7 +164,17 @@ class engine {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sampling_params& x) {
   return f(caf::meta::type_name("agora::actors::sampling_params"), x.max_tokens, x.temperature,
-           x.top_p, x.top_k, x.seed, x.stop);
+           x.top_p, x.top_k, x.seed, x.stop, x.logprobs, x.top_logprobs);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, token_choice& x) {
+  return f(caf::meta::type_name("agora::actors::token_choice"), x.token, x.logprob);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, token_logprobs& x) {
+  return f(caf::meta::type_name("agora::actors::token_logprobs"), x.chosen, x.top);
 }
 
 template <class Inspector>
@@ -165,7 +191,7 @@ typename Inspector::result_type inspect(Inspector& f, generation_request& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, generation_chunk& x) {
   return f(caf::meta::type_name("agora::actors::generation_chunk"), x.request_id, x.index,
-           x.token_ids, x.text);
+           x.token_ids, x.text, x.logprobs);
 }
 
 template <class Inspector>

@@ -36,10 +36,22 @@ kernels::generate_options options_of(const sampling_params& s) {
   o.sampling.top_k = s.top_k;
   o.sampling.seed = s.seed;
   o.stop = s.stop;
+  o.top_logprobs = s.top_logprobs;
   return o;
 }
 
-generation generation_of(uint64_t request_id, const kernels::generated& ran) {
+/// A sampled step as the wire reports it: token texts decoded alone.
+token_logprobs logprobs_of(const kernels::tokenizer& tokens, const kernels::sampled_token& step) {
+  auto text = [&tokens](uint32_t id) { return tokens.decode({&id, 1}, false); };
+  token_logprobs out{{text(step.token_id), step.logprob}, {}};
+  for (const kernels::token_logprob& top : step.top)
+    out.top.push_back({text(top.token_id), top.logprob});
+  return out;
+}
+
+/// The generation of a finished run; each chunk carries its token's logprobs when asked.
+generation generation_of(uint64_t request_id, const kernels::generated& ran,
+                         const sampling_params& sampling, const kernels::tokenizer& tokens) {
   generation g;
   g.request_id = request_id;
   g.token_ids = ran.completion_ids;
@@ -48,8 +60,12 @@ generation generation_of(uint64_t request_id, const kernels::generated& ran) {
   g.prompt_tokens = static_cast<uint32_t>(ran.prompt_ids.size());
   g.completion_tokens = static_cast<uint32_t>(ran.completion_ids.size());
   AGORA_ASSERT(ran.pieces.size() == g.token_ids.size());
-  for (uint32_t i = 0; i < g.token_ids.size(); ++i)
-    g.chunks.push_back(generation_chunk{request_id, i, {g.token_ids[i]}, ran.pieces[i]});
+  AGORA_ASSERT(ran.steps.size() == g.token_ids.size());
+  for (uint32_t i = 0; i < g.token_ids.size(); ++i) {
+    g.chunks.push_back(generation_chunk{request_id, i, {g.token_ids[i]}, ran.pieces[i], {}});
+    if (sampling.logprobs || sampling.top_logprobs > 0)
+      g.chunks.back().logprobs.push_back(logprobs_of(tokens, ran.steps[i]));
+  }
   return g;
 }
 
@@ -181,8 +197,11 @@ status folder_engine::start_generation(const generation_request& request,
                         index = uint32_t{0}](uint32_t token, std::string_view piece) mutable {
     on_chunk(generation_chunk{id, index++, {token}, std::string(piece)});
   };
-  callbacks.on_done = [this, id, on_done = std::move(on_done)](result<kernels::generated> ran) {
-    ended(id, on_done, ran ? result<generation>(generation_of(id, *ran)) : ran.error());
+  callbacks.on_done = [this, id, sampling = request.sampling,
+                       on_done = std::move(on_done)](result<kernels::generated> ran) {
+    ended(id, on_done,
+          ran ? result<generation>(generation_of(id, *ran, sampling, model_->tokens()))
+              : ran.error());
   };
   auto submitted =
       scheduler_->submit(id, prompt, options_of(request.sampling), std::move(callbacks));

@@ -50,14 +50,41 @@ bytes candidate_prefix(const generation_request& request) {
   return out;
 }
 
-uint32_t candidate_from_prefix(bytes prefix, uint32_t index) {
+/// d = keccak256(P ‖ be64(S) ‖ be32(i)): candidate i's token and log-probabilities.
+hash256 candidate_digest(bytes prefix, uint32_t index) {
   append_be(prefix, index, 4);
-  const hash256 d = keccak256(prefix);
+  return keccak256(prefix);
+}
+
+uint32_t token_of_digest(const hash256& d) {
   uint32_t id = 0;
   for (int j = 0; j < 4; ++j)
     id = id * 26 + d[j] % 26;
   AGORA_ASSERT(id < mock_model::vocab_size);
   return id;
+}
+
+uint32_t candidate_from_prefix(const bytes& prefix, uint32_t index) {
+  return token_of_digest(candidate_digest(prefix, index));
+}
+
+/// The text candidate `index` adds for token `id`: its word, after a space but for the first.
+std::string piece_of(uint32_t id, uint32_t index) {
+  return index == 0 ? mock_model::word_of(id) : " " + mock_model::word_of(id);
+}
+
+/// Candidate `index`'s log-probabilities from its digest (mock_model.hpp).
+token_logprobs logprobs_of_digest(const hash256& d, uint32_t index, uint32_t top) {
+  AGORA_ASSERT(top <= mock_model::top_logprobs_max);
+  const uint32_t id = token_of_digest(d);
+  const float logprob = -(64.0f + static_cast<float>(d[4])) / 256.0f;
+  token_logprobs out{{piece_of(id, index), logprob}, {}};
+  for (uint32_t k = 0; k < top; ++k) {
+    const uint32_t alternative = (id + mock_model::alternative_stride * k) % mock_model::vocab_size;
+    out.top.push_back({piece_of(alternative, index), logprob - 2.0f * static_cast<float>(k)});
+  }
+  AGORA_ASSERT(out.top.empty() || out.top[0].token == out.chosen.token);
+  return out;
 }
 
 status check_request(const generation_request& request) {
@@ -130,6 +157,11 @@ uint32_t mock_model::candidate(const generation_request& request, uint32_t index
   return candidate_from_prefix(candidate_prefix(request), index);
 }
 
+token_logprobs mock_model::logprobs(const generation_request& request, uint32_t index,
+                                    uint32_t top) {
+  return logprobs_of_digest(candidate_digest(candidate_prefix(request), index), index, top);
+}
+
 std::string mock_model::word_of(uint32_t id) {
   AGORA_ASSERT(id < vocab_size);
   std::string word(4, 'a');
@@ -171,21 +203,24 @@ result<generation> mock_model::generate(const generation_request& request) {
   out.request_id = request.id;
   out.prompt_tokens = *prompt;
   const bytes prefix = candidate_prefix(request);
-  const auto& stop = request.sampling.stop;
+  const sampling_params& sampling = request.sampling;
+  const auto& stop = sampling.stop;
   for (uint32_t i = 0;; ++i) {
     out.finish_reason = i == natural_length ? wire::FinishReason::Stop : wire::FinishReason::Length;
-    if (i == natural_length || i == request.sampling.max_tokens)
+    if (i == natural_length || i == sampling.max_tokens)
       break;
-    const uint32_t id = candidate_from_prefix(prefix, i);
-    std::string word = word_of(id);
-    if (std::find(stop.begin(), stop.end(), word) != stop.end()) {
+    const hash256 d = candidate_digest(prefix, i);
+    const uint32_t id = token_of_digest(d);
+    if (std::find(stop.begin(), stop.end(), word_of(id)) != stop.end()) {
       out.finish_reason = wire::FinishReason::Stop;
       break;
     }
-    std::string piece = i == 0 ? word : " " + word;
+    std::string piece = piece_of(id, i);
     out.token_ids.push_back(id);
     out.text += piece;
-    out.chunks.push_back(generation_chunk{request.id, i, {id}, std::move(piece)});
+    out.chunks.push_back(generation_chunk{request.id, i, {id}, std::move(piece), {}});
+    if (sampling.logprobs || sampling.top_logprobs > 0)
+      out.chunks.back().logprobs.push_back(logprobs_of_digest(d, i, sampling.top_logprobs));
   }
   out.completion_tokens = static_cast<uint32_t>(out.token_ids.size());
   AGORA_ASSERT(out.completion_tokens <= natural_length);

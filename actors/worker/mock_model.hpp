@@ -24,6 +24,12 @@
 //  - completion_tokens = tokens emitted; token_ids = their ids; text = their words joined by one
 //    space. One chunk per token: chunk k has index k, token_ids {id_k}, text word_k for k = 0
 //    and " " + word_k after, so the chunk texts concatenate to text.
+//  - Log-probabilities (sampling.logprobs, or top_logprobs = n > 0): chunk k carries one entry
+//    for its token: text the chunk's text, logprob L_k = −(64 + d[4]) / 256 (in [−1.25, −0.25],
+//    d the digest of candidate k, so exact in binary32), and n alternatives, most likely first:
+//    alternative j (0 ≤ j < n) is token (id_k + 7919·j) mod 26^4 (j = 0: the token itself),
+//    text its word (after a space but for k = 0), logprob L_k − 2j. Their probabilities sum to
+//    less than 1, as a real model's top candidates do.
 //
 // Embed requests (request_kind::embed; docs/PROTOCOL.md "Tasks" points here):
 //  - Input: exactly one of prompt and prompt_token_ids; messages on an embed request, or no
@@ -51,6 +57,9 @@ class mock_model final : public engine {
   static constexpr uint32_t max_context = 4096;
   static constexpr uint32_t vocab_size = 26 * 26 * 26 * 26;
   static constexpr uint32_t embedding_dims = 64;  // values in every embedding
+  static constexpr uint32_t top_logprobs_max = 20;
+  static constexpr uint32_t alternative_stride = 7919;  // between the ids of the alternatives
+  static_assert(alternative_stride * (top_logprobs_max - 1) < vocab_size);  // all distinct
 
   std::vector<model_info> models() const override;
   /// The backend identity every mock-model generation reports.
@@ -63,6 +72,9 @@ class mock_model final : public engine {
   static result<uint32_t> prompt_tokens(const generation_request& request);
   /// The token id of candidate `index` for `request` (see above).
   static uint32_t candidate(const generation_request& request, uint32_t index);
+  /// The log-probabilities of candidate `index` for `request` with `top` alternatives (see
+  /// above). REQUIRES: top ≤ top_logprobs_max.
+  static token_logprobs logprobs(const generation_request& request, uint32_t index, uint32_t top);
   /// The 4-letter word of a token id. REQUIRES: id < vocab_size.
   static std::string word_of(uint32_t id);
   /// The embedding of an embed request's input (see above), without checking the request.

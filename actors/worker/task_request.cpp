@@ -46,6 +46,8 @@ generation_request generation_request_of(const wire::TaskRequest& request) {
   if (s.stop() != nullptr)
     for (const auto* stop : *s.stop())
       out.sampling.stop.emplace_back(wire::view(stop));
+  out.sampling.logprobs = s.with_logprobs() || s.logprobs() > 0;
+  out.sampling.top_logprobs = s.logprobs();
   AGORA_ASSERT(out.id == 0);
   return out;
 }
@@ -55,6 +57,40 @@ hash256 output_hash_of(request_kind kind, const generation& g) {
     return wire::output_hash_embedding(g.embedding);
   AGORA_ASSERT(g.embedding.empty());
   return wire::output_hash_text(g.text);
+}
+
+wire_logprob_list wire_logprobs(std::span<const token_logprobs> entries) {
+  wire_logprob_list out;
+  for (const token_logprobs& entry : entries) {
+    auto m = std::make_unique<wire::TokenLogprobT>();
+    m->token = entry.chosen.token;
+    m->logprob = entry.chosen.logprob;
+    for (const token_choice& top : entry.top) {
+      auto t = std::make_unique<wire::TopLogprobT>();
+      t->token = top.token;
+      t->logprob = top.logprob;
+      m->top.push_back(std::move(t));
+    }
+    out.push_back(std::move(m));
+  }
+  AGORA_ASSERT(out.size() == entries.size());
+  return out;
+}
+
+std::vector<token_logprobs>
+logprobs_of(const flatbuffers::Vector<flatbuffers::Offset<wire::TokenLogprob>>* entries) {
+  std::vector<token_logprobs> out;
+  if (entries == nullptr)
+    return out;
+  for (const wire::TokenLogprob* entry : *entries) {
+    token_logprobs e{{std::string(wire::view(entry->token())), entry->logprob()}, {}};
+    if (entry->top() != nullptr)
+      for (const wire::TopLogprob* top : *entry->top())
+        e.top.push_back({std::string(wire::view(top->token())), top->logprob()});
+    out.push_back(std::move(e));
+  }
+  AGORA_ASSERT(out.size() == entries->size());
+  return out;
 }
 
 }  // namespace agora::actors

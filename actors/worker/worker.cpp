@@ -24,19 +24,67 @@ void send_after(worker_pointer self, const Handle& target, caf::timespan delay, 
 }
 
 /// The running request's output is in st.output: schedules each chunk at its token's virtual
-/// finish time and the finish message after the last token.
+/// finish time and the finish message after the last token. The chunks go through the worker
+/// itself (sync_chunk), so a cancel stops them between tokens.
 void stream_output(worker_pointer self, uint64_t run) {
   auto& st = self->state;
   AGORA_ASSERT(st.running.has_value());
+  st.running->output_ready = true;
+  const auto me = caf::actor_cast<worker_actor>(self);
   caf::timespan elapsed{0};
   if (st.output) {
     for (const generation_chunk& chunk : st.output->chunks) {
       elapsed += st.options.token_time * static_cast<int64_t>(chunk.token_ids.size());
-      if (st.running->sink)
-        send_after(self, st.running->sink, elapsed, chunk_atom_v, chunk);
+      send_after(self, me, elapsed, chunk_atom_v, run, chunk);
     }
   }
-  send_after(self, caf::actor_cast<worker_actor>(self), elapsed, finish_atom_v, run);
+  send_after(self, me, elapsed, finish_atom_v, run);
+}
+
+/// Whether `run` is the sync lane's current run (not one cancelled before its messages came).
+bool is_running(const worker_state& st, uint64_t run) {
+  return st.running.has_value() && st.running->run == run;
+}
+
+/// A sync run's chunk is due: on to the sink, unless the run was cancelled.
+void sync_chunk(worker_pointer self, uint64_t run, generation_chunk& chunk) {
+  auto& st = self->state;
+  if (!is_running(st, run))
+    return;
+  AGORA_ASSERT(chunk.index == st.running->chunks_sent);
+  ++st.running->chunks_sent;
+  if (st.running->sink)
+    self->send(st.running->sink, chunk_atom_v, std::move(chunk));
+}
+
+/// `g` cut after its first `kept` chunks: what a cancelled sync run delivered.
+generation truncated(generation g, uint32_t kept) {
+  AGORA_ASSERT(kept <= g.chunks.size());
+  if (kept == g.chunks.size())
+    return g;  // every chunk went out: the generation is whole
+  g.chunks.resize(kept);
+  g.token_ids.clear();
+  g.text.clear();
+  for (const generation_chunk& c : g.chunks) {
+    g.token_ids.insert(g.token_ids.end(), c.token_ids.begin(), c.token_ids.end());
+    g.text += c.text;
+  }
+  g.completion_tokens = static_cast<uint32_t>(g.token_ids.size());
+  g.finish_reason = wire::FinishReason::None;
+  return g;
+}
+
+/// Ends the sync run at once: with the chunks its sink got, or stale when its output had not
+/// come from the engine thread yet (that output is dropped when it comes).
+void cut_sync(worker_pointer self, const std::string& why) {
+  auto& st = self->state;
+  AGORA_ASSERT(st.running.has_value());
+  worker_state::job& j = *st.running;
+  if (j.output_ready && st.output)
+    j.promise.deliver(truncated(std::move(*st.output), j.chunks_sent));
+  else
+    j.promise.deliver(make_caf_error(errc::stale, why));
+  st.running.reset();
 }
 
 /// Runs the sync lane's request on the engine thread; the outcome comes back as (ran, run, …).
@@ -189,9 +237,11 @@ void batch_ended(worker_pointer self, uint64_t run, result<generation> output) {
 }
 
 /// Cancels the jobs `unwanted` selects: waiting ones are answered with stale at once, batched
-/// ones are cancelled in the engine (their end comes back as usual); the sync one runs on.
+/// ones are cancelled in the engine (their end comes back as usual), the sync one is cut
+/// (cut_sync) when `sync_too`.
 template <class Pred>
-void cancel_where(worker_pointer self, Pred unwanted, const std::string& why) {
+void cancel_where(worker_pointer self, Pred unwanted, const std::string& why,
+                  bool sync_too = false) {
   auto& st = self->state;
   for (auto it = st.waiting.begin(); it != st.waiting.end();) {
     if (!unwanted(*it)) {
@@ -206,6 +256,10 @@ void cancel_where(worker_pointer self, Pred unwanted, const std::string& why) {
   for (auto& [run, j] : st.batch) {
     if (unwanted(j))
       st.backend->cancel(run);
+  }
+  if (sync_too && st.running && unwanted(*st.running)) {
+    cut_sync(self, why);
+    start_next(self);
   }
 }
 
@@ -226,8 +280,9 @@ void ran(worker_pointer self, uint64_t run, result<generation> output) {
   auto& st = self->state;
   if (st.batch.contains(run))
     return batch_ended(self, run, std::move(output));
-  AGORA_ASSERT(st.running.has_value());
-  AGORA_ASSERT(run == st.running->run);
+  if (!is_running(st, run))
+    return;  // a sync run cancelled while on the engine thread
+  AGORA_ASSERT(!st.running->output_ready);
   st.output = std::move(output);
   stream_output(self, run);
 }
@@ -235,8 +290,9 @@ void ran(worker_pointer self, uint64_t run, result<generation> output) {
 /// The sync run's time is over: reply, then start what waits.
 void finish(worker_pointer self, uint64_t run) {
   auto& st = self->state;
-  AGORA_ASSERT(st.running.has_value());
-  AGORA_ASSERT(run == st.running->run);
+  if (!is_running(st, run))
+    return;  // cancelled: answered then
+  AGORA_ASSERT(st.running->output_ready);
   if (st.output)
     st.running->promise.deliver(std::move(*st.output));
   else
@@ -255,12 +311,8 @@ caf::result<generation> enqueue(worker_pointer self, generation_request& request
     return make_caf_error(errc::limit_exceeded, "worker queue holds " +
                                                     std::to_string(st.waiting.size()) +
                                                     " requests (queue_max)");
-  worker_state::job j{std::move(request),
-                      std::move(sink),
-                      self->make_response_promise<generation>(),
-                      nullptr,
-                      batched,
-                      0};
+  worker_state::job j{std::move(request), std::move(sink),
+                      self->make_response_promise<generation>(), nullptr, batched};
   if (batched) {
     j.requester = self->current_sender();
     watch(self, j);
@@ -298,13 +350,17 @@ worker_actor::behavior_type worker(worker_pointer self, std::shared_ptr<engine> 
       },
       [self](cancel_atom, uint64_t id) {
         cancel_where(
-            self, [id](const worker_state::job& j) { return j.batched && j.request.id == id; },
-            "request " + std::to_string(id) + " cancelled by its client");
+            self, [id](const worker_state::job& j) { return j.request.id == id; },
+            "request " + std::to_string(id) + " cancelled by its client", true);
       },
       [self](finish_atom, uint64_t run) { finish(self, run); },
       [self](ran_atom, uint64_t run, generation& g) { ran(self, run, std::move(g)); },
       [self](ran_atom, uint64_t run, const caf::error& e) { ran(self, run, from_caf_error(e)); },
-      [self](chunk_atom, uint64_t run, generation_chunk& c) { batch_chunk(self, run, c); },
+      [self](chunk_atom, uint64_t run, generation_chunk& c) {
+        if (self->state.batch.contains(run))
+          return batch_chunk(self, run, c);
+        sync_chunk(self, run, c);
+      },
   };
 }
 

@@ -8,6 +8,7 @@
 // chunks come back as messages while tokens are produced and go on to the sink at once.
 //
 //   sync lane:  idle ──generate──▶ running ──all chunks sent, finish──▶ next waiting, or idle
+//                                      └──cancel: answered with the chunks sent──┘
 //   batch lane: up to batch_max started on the engine; each ends with its own (ran) message
 //   a request whose lane is full waits (queue_max waiting at most over both lanes, else refused)
 #pragma once
@@ -44,15 +45,18 @@ using chunk_sink = caf::typed_actor<caf::reacts_to<chunk_atom, generation_chunk>
 ///    the request's lane is full and queue_max requests already wait; the engine's errors
 ///    (not_found, invalid_argument, …); stale for a batched request cancelled before its end.
 ///  - (status) → (waiting, running): requests queued, and those running (both lanes).
-///  - (cancel, request id): the client no longer wants its batched requests of that id. One
-///    still waiting is answered with stale at once; a started one is cancelled in the engine (it
-///    ends with stale, or with its generation if it finished first). Synchronous requests are
-///    not affected (they run to their end, so the simulation's timing stays what it was).
-///    The worker does the same by itself when a batched request's sink or requester goes down.
+///  - (cancel, request id): the client no longer wants its requests of that id. One still
+///    waiting is answered with stale at once; a batched one is cancelled in the engine (it ends
+///    with stale, or with its generation if it finished first); the synchronous one stops
+///    between chunks: it is answered at once with the generation cut after the chunks its sink
+///    got (finish None; whole if every chunk went out), or stale if a blocking engine had not
+///    returned its output yet. The worker does the same by itself when a batched request's sink
+///    or requester goes down (not for the sync lane, whose timing the simulation relies on).
 ///  - (finish, run) is internal: the running request's execution time is over.
 ///  - (ran, run, generation or error) is internal: a blocking engine finished the synchronous
 ///    run on the engine_thread, or a batching engine ended batched run `run`.
-///  - (chunk, run, chunk) is internal: a batching engine produced a chunk of run `run`.
+///  - (chunk, run, chunk) is internal: a batching engine produced a chunk of run `run`, or the
+///    sync run `run`'s chunk is due (its token time passed).
 using worker_actor = caf::typed_actor<
     caf::replies_to<generate_atom, generation_request, chunk_sink>::with<generation>,
     caf::replies_to<status_atom>::with<uint32_t, uint32_t>, caf::reacts_to<cancel_atom, uint64_t>,
@@ -74,6 +78,8 @@ struct worker_state {
     caf::strong_actor_ptr requester;  // who asked (null for an anonymous request)
     bool batched = false;             // engine::batches(request): the batch lane
     uint64_t run = 0;                 // set when started; the engine-level id of a batched job
+    uint32_t chunks_sent = 0;         // sync lane: chunks passed on to the sink
+    bool output_ready = false;        // sync lane: the engine's output is in `output`
   };
 
   /// Cancels the batched runs still in the engine: nobody waits for them any more.

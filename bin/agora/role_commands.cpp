@@ -51,6 +51,8 @@ struct role_flags {
   std::string relay = "127.0.0.1:4009";
   std::vector<std::string> trusted_relays;
   std::string x402_pay_to;         // gateway: the escrow's address; empty: x402 off
+  bool accounts = false;           // gateway: API-key accounts
+  std::string admin_token;         // gateway: who may create accounts; empty: anyone
   uint32_t tick_interval_s = 60;   // escrow: how often expired holds are refunded
   uint32_t task_deadline_s = 120;  // gateway: how long a request waits for its result
   uint32_t hold_ttl_s = 300;       // gateway: when a Hold nobody settled returns
@@ -103,6 +105,8 @@ int run_gateway(const role_flags& f) {
   o.escrow = *escrow;
   o.task_deadline = std::chrono::seconds(f.task_deadline_s);
   o.hold_ttl = std::chrono::seconds(f.hold_ttl_s);
+  o.accounts = f.accounts;
+  o.accounts_admin_token = f.admin_token;
   if (!f.x402_pay_to.empty()) {
     auto pay_to = address::parse(f.x402_pay_to);
     if (!pay_to)
@@ -159,6 +163,13 @@ void add_role_commands(CLI::App& app, action& run) {
       ->capture_default_str();
   g->add_option("--x402-pay-to", gateway.x402_pay_to,
                 "Require x402 payment for every completion, paid to this escrow address (0x…)");
+  g->add_flag("--accounts", gateway.accounts,
+              "Require an API key (Authorization: Bearer sk-agora-…) whose account pays; "
+              "POST /v1/accounts creates one");
+  g->add_option("--admin-token", gateway.admin_token,
+                "With --accounts: only a request bearing this token may create accounts "
+                "(unset: anyone may)")
+      ->envname("AGORA_ADMIN_TOKEN");
   g->add_option("--task-deadline", gateway.task_deadline_s,
                 "Seconds a request waits for its result")
       ->check(CLI::Range(1, 3'600))

@@ -8,6 +8,10 @@
 #include "actors/escrow/accounts.hpp"
 #include "actors/escrow/escrow_actor.hpp"
 #include "core/amount.hpp"
+#include "net/gateway/accounts/account_actions.hpp"
+#include "net/gateway/accounts/account_key.hpp"
+#include "net/gateway/accounts/auth.hpp"
+#include "net/gateway/rentals/rental_actor.hpp"
 #include "net/gateway/task_actor.hpp"
 #include "schemas/envelope.hpp"
 #include "schemas/proof_hash.hpp"
@@ -19,6 +23,7 @@ namespace {
 struct gateway_state {
   std::shared_ptr<const gateway_actor_options> options;
   std::set<caf::actor_addr> tasks;  // in flight
+  caf::actor rentals;               // the linked rental actor (rentals/rental_actor.hpp)
 
   static inline const char* name = "agora.gateway";
 };
@@ -56,11 +61,14 @@ std::unique_ptr<wire::SamplingParamsT> sampling_of(const inference_spec& spec) {
   s->top_p = spec.top_p;
   s->seed = spec.seed;
   s->stop = spec.stop;
+  s->logprobs = static_cast<uint8_t>(spec.top_logprobs);
+  s->with_logprobs = spec.logprobs;
   return s;
 }
 
-/// A generation's TaskRequest always streams on the wire, so text arrives (and is hashed) the
-/// same way whether or not the HTTP client streams.
+/// A generation's TaskRequest streams on the wire only when the HTTP client streams: a whole
+/// answer comes in the TaskResult, which saves a signed TokenChunk per token. The text is the
+/// same either way (the chunks concatenate to the result's text, whose hash the proof binds).
 bytes seal_request(gateway_pointer self, const task_plan& plan, const private_key& renter,
                    const inference_spec& spec) {
   const gateway_actor_options& o = *self->state.options;
@@ -81,7 +89,7 @@ bytes seal_request(gateway_pointer self, const task_plan& plan, const private_ke
   else
     m.prompt = spec.prompt;
   m.sampling = sampling_of(spec);
-  m.stream = spec.type != wire::TaskType::Embedding;  // an embedding arrives in the TaskResult
+  m.stream = spec.stream && spec.type != wire::TaskType::Embedding;
   m.price_cap_per_million_tokens_micros = o.price_cap_per_million_micros;
   m.hold_id = wire::to_wire(plan.hold_id);
   m.created_unix_s = now_s(self);
@@ -94,10 +102,12 @@ bytes seal_request(gateway_pointer self, const task_plan& plan, const private_ke
 // x402 (x402/payment.hpp): a paid call is served from the escrow account the gateway keeps for
 // its payer, funded by a Deposit that records the authorization, keyed by its nonce.
 
-/// The account that pays for `call`: the house, or the payer's (after the payment's validity
-/// window checked against the actor clock; payment_refused otherwise).
+/// The account that pays for `call`: an API account's, the house, or the payer's (after the
+/// payment's validity window checked against the actor clock; payment_refused otherwise).
 result<private_key> renter_of(gateway_pointer self, const inference_call& call, task_plan* plan) {
   const gateway_actor_options& o = *self->state.options;
+  if (call.account)
+    return accounts::api_account_key(o.key, *call.account);
   if (call.payment == nullptr)
     return o.key;
   AGORA_ASSERT(o.x402.enabled);
@@ -137,7 +147,10 @@ result<task_plan> plan_of(gateway_pointer self, inference_call call, failure_kin
   plan.input_hash = wire::input_hash(opened->payload());
   plan.type = call.spec.type;
   plan.forward_text = call.spec.stream;
+  plan.streams = call.spec.stream && call.spec.type != wire::TaskType::Embedding;
   plan.listener = std::move(call.listener);
+  plan.renter_key = std::make_shared<const private_key>(*renter);
+  plan.cancel = std::move(call.cancel);
   return plan;
 }
 
@@ -148,6 +161,8 @@ void on_infer(gateway_pointer self, inference_call& call) {
     return call.listener->on_failure(
         {failure_kind::internal,
          make_error(errc::limit_exceeded, "too many requests in flight on this gateway")});
+  if (call.account)  // the account's short balance is the caller's 402, not the gateway's 503
+    call.listener = accounts::account_listener(std::move(call.listener));
   auto listener = call.listener;
   failure_kind kind = failure_kind::internal;
   auto plan = plan_of(self, std::move(call), &kind);
@@ -176,12 +191,31 @@ void on_balance(gateway_pointer self, const balance_call& call) {
             [call](const caf::error& e) { call.done(actors::from_caf_error(e)); });
 }
 
+/// Hands a rental call to the rental actor with the escrow key of the account that pays: the
+/// caller's API account (rental_routes.hpp decided), else the house.
+template <class Atom, class Call>
+void forward_rental(gateway_pointer self, Atom atom, Call& call) {
+  const gateway_actor_options& o = *self->state.options;
+  auto payer =
+      call.account ? accounts::api_account_key(o.key, *call.account) : result<private_key>(o.key);
+  if (!payer)
+    return call.done(payer.error());
+  call.payer = std::move(*payer);
+  self->send(self->state.rentals, atom, std::move(call));
+}
+
+rentals::rental_actor_options rental_options_of(const gateway_actor_options& o) {
+  return {o.escrow, o.relay, o.clock, o.rng, o.rentals, o.call_timeout};
+}
+
 caf::behavior gateway_behavior(gateway_pointer self,
                                std::shared_ptr<const gateway_actor_options> options) {
   AGORA_ASSERT(options->rng != nullptr && options->proofs != nullptr);
   AGORA_ASSERT(options->counters != nullptr && options->price_cap_per_million_micros > 0);
   AGORA_ASSERT(options->task_deadline.count() > 0 && options->hold_ttl >= options->task_deadline);
+  AGORA_ASSERT(options->rentals != nullptr);
   self->state.options = std::move(options);
+  self->state.rentals = rentals::spawn_rental_actor(self, rental_options_of(*self->state.options));
   self->set_down_handler([self](caf::down_msg& down) { self->state.tasks.erase(down.source); });
   // Stopping the gateway stops its tasks: their listeners hear on_failure.
   self->set_exit_handler([self](caf::exit_msg& exit) {
@@ -193,6 +227,18 @@ caf::behavior gateway_behavior(gateway_pointer self,
       [self](infer_atom, inference_call& call) { on_infer(self, call); },
       [self](actors::status_atom, const relay_status_call& call) { on_status(self, call); },
       [self](actors::balance_atom, const balance_call& call) { on_balance(self, call); },
+      [self](rentals::open_atom a, rentals::rental_open_call& c) { forward_rental(self, a, c); },
+      [self](rentals::read_atom a, rentals::rental_read_call& c) { forward_rental(self, a, c); },
+      [self](rentals::close_atom a, rentals::rental_close_call& c) { forward_rental(self, a, c); },
+      [self](accounts::account_atom, accounts::create_key_call& call) {
+        accounts::on_account_call(self, *self->state.options, call);
+      },
+      [self](accounts::account_atom, accounts::deposit_call& call) {
+        accounts::on_account_call(self, *self->state.options, call);
+      },
+      [self](accounts::account_atom, accounts::account_balance_call& call) {
+        accounts::on_account_call(self, *self->state.options, call);
+      },
   };
 }
 

@@ -10,6 +10,10 @@
 //    account (x402/payment.hpp), funded first by the payment's Deposit. More than tasks_max in
 //    flight: on_failure (internal, limit_exceeded) at once.
 //  - (status_atom, relay_status_call): the relay's status (providers, their models and prices).
+//  - rentals::open_atom, read_atom, close_atom: GPU rental sessions, handled by its linked rental
+//    actor (rentals/rental_actor.hpp), paid from the house account.
+//  - (accounts::account_atom, …): new API keys, deposits and balances of API-key accounts
+//    (accounts/account_calls.hpp); a call naming an account is paid from that account.
 #pragma once
 
 #include <caf/all.hpp>
@@ -22,9 +26,11 @@
 #include "actors/relay/relay_actor.hpp"
 #include "core/key.hpp"
 #include "core/random.hpp"
+#include "net/gateway/accounts/key_store.hpp"
 #include "net/gateway/inference.hpp"
 #include "net/gateway/ops/counters.hpp"
 #include "net/gateway/proofs/proof_store.hpp"
+#include "net/gateway/rentals/rental_book.hpp"
 
 namespace agora::net::gateway {
 
@@ -45,10 +51,14 @@ struct gateway_actor_options {
   /// x402 (x402/payment.hpp): when enabled, paid calls hold and request from the payer's own
   /// escrow account, which a Deposit of the payment funds first.
   x402::x402_options x402;
+  /// API-key accounts (accounts/key_store.hpp); null: off. A call naming an account holds and
+  /// requests from that account's escrow account, whose key derives from the house key.
+  std::shared_ptr<accounts::key_store> accounts;
+  std::shared_ptr<rentals::rental_book> rentals;  // the rental sessions' records
 };
 
-/// Spawns the gateway actor. REQUIRES: rng, proofs and counters not null, escrow and relay
-/// valid, price cap > 0, hold_ttl ≥ task_deadline > 0.
+/// Spawns the gateway actor. REQUIRES: rng, proofs, counters and rentals not null, escrow and
+/// relay valid, price cap > 0, hold_ttl ≥ task_deadline > 0.
 caf::actor spawn_gateway_actor(caf::actor_system& sys, gateway_actor_options options);
 
 }  // namespace agora::net::gateway

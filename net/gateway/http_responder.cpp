@@ -14,7 +14,7 @@ void http_responder::post(Fn fn) {
     return;  // the server stopped: its io_context runs no more
   auto session = session_.lock();
   if (session == nullptr)
-    return;  // the connection closed
+    return;  // the connection closed (on_gone ran, if it was set)
   asio::post(session->executor(), [session, fn = std::move(fn)]() mutable { fn(*session); });
 }
 
@@ -38,6 +38,21 @@ void http_responder::stream(std::string part) {
 
 void http_responder::end_stream() {
   post([](http_session& s) { s.end_stream(); });
+}
+
+void http_responder::on_gone(std::function<void()> on_gone) {
+  std::shared_ptr<http_session> session;
+  {
+    std::lock_guard lock(gate_->mutex);
+    if (!gate_->open)
+      return;
+    session = session_.lock();
+    if (session != nullptr)
+      asio::post(session->executor(),
+                 [session, on_gone]() mutable { session->on_gone(std::move(on_gone)); });
+  }
+  if (session == nullptr)
+    on_gone();  // closed before the handler could ask
 }
 
 }  // namespace agora::net

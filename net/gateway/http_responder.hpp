@@ -7,6 +7,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -44,6 +45,9 @@ class http_responder {
   void stream(std::string part);
   /// Ends a started stream.
   void end_stream();
+  /// Calls `on_gone` once, from the connection's strand, if the client goes away before the
+  /// answer is out (at once if it has gone already); never after the server stopped.
+  void on_gone(std::function<void()> on_gone);
 
  private:
   template <class Fn>

@@ -9,6 +9,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <sstream>
+#include <utility>
 
 #include "core/assert.hpp"
 
@@ -84,8 +85,44 @@ void http_session::on_read(beast::error_code ec) {
   keep_alive_ = request.keep_alive();
   version_ = request.version();
   phase_ = phase::answering;
+  on_gone_ = nullptr;
   hold(true);
+  watch_peer();
   server_->handler(request, std::make_shared<http_responder>(weak_from_this(), server_->gate));
+}
+
+void http_session::watch_peer() {
+  // Weak: the wait must not keep the session alive (a stopped server drops what it answers).
+  stream_.socket().async_wait(asio::ip::tcp::socket::wait_read,
+                              [weak = weak_from_this()](beast::error_code ec) {
+                                if (auto self = weak.lock())
+                                  self->on_peer_readable(ec);
+                              });
+}
+
+void http_session::on_peer_readable(beast::error_code ec) {
+  if (phase_ != phase::answering && phase_ != phase::streaming)
+    return;  // answered, or closed (the wait was cancelled)
+  if (ec)
+    return close();
+  char next = 0;
+  auto& socket = stream_.socket();
+  socket.non_blocking(true, ec);  // a spurious wake-up must not block the strand
+  const size_t n = ec ? 0 : socket.receive(asio::buffer(&next, 1), socket.message_peek, ec);
+  beast::error_code ignored;
+  socket.non_blocking(false, ignored);
+  if (ec == asio::error::would_block || ec == asio::error::try_again)
+    return watch_peer();
+  if (ec || n == 0)
+    return close();  // end of stream, or reset: the client went away
+  // A pipelined request is waiting: read() takes it once this answer is out.
+}
+
+void http_session::on_gone(std::function<void()> on_gone) {
+  if (phase_ == phase::closed)
+    return on_gone();
+  if (phase_ == phase::answering || phase_ == phase::streaming)
+    on_gone_ = std::move(on_gone);
 }
 
 bool http_session::expects(phase wanted) {
@@ -163,6 +200,8 @@ void http_session::write() {
 }
 
 void http_session::on_write(beast::error_code ec) {
+  if (phase_ == phase::closed)
+    return;  // closed while the write was in flight (the client went away): nothing more
   if (ec)
     return close();
   outbox_.pop_front();
@@ -203,8 +242,11 @@ void http_session::hold(bool answering) {
 
 void http_session::close() {
   hold(false);
+  const bool unanswered = phase_ == phase::answering || phase_ == phase::streaming;
   phase_ = phase::closed;
-  outbox_.clear();
+  if (auto gone = std::exchange(on_gone_, nullptr); gone && unanswered)
+    gone();
+  // outbox_ stays: a write in flight still reads its front; the session frees it when it goes.
   beast::error_code ignored;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   stream_.close();

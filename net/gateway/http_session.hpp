@@ -1,7 +1,9 @@
 // One HTTP connection of the gateway's server (private to http_server.cpp and http_responder):
 // reads a request, hands it to the handler, writes the answer the responder posts back, then
 // reads the next request while the connection is kept alive. Everything runs on the
-// connection's strand; one request is answered at a time (no pipelining).
+// connection's strand; one request is answered at a time (no pipelining). While a request is
+// answered the session watches the socket: a client that closes its end (or a write that
+// fails) closes the session and calls the handler's on_gone callback, so the work stops.
 //
 //   reading ──request──▶ answering ──reply──────────────────▶ done ──written, keep-alive──▶ reading
 //      │ body/header over its limit, bad syntax  └─start_stream─▶ streaming ─end_stream─▶ done
@@ -14,6 +16,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,12 +42,19 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void start_stream(const std::string& content_type, const http_headers& extra = {});
   void stream(std::string part);
   void end_stream();
+  /// Calls `on_gone` (on the strand) if the connection closes before the answer was sent;
+  /// at once if it has closed already. Replaces an earlier callback; cleared per request.
+  void on_gone(std::function<void()> on_gone);
 
  private:
   enum class phase { reading, answering, streaming, done, refusing, closed };
 
   void read();
   void on_read(beast::error_code ec);
+  /// Waits for the socket to turn readable while answering: end of stream or an error there
+  /// means the client went away (what it may send next, pipelined, is left for read()).
+  void watch_peer();
+  void on_peer_readable(beast::error_code ec);
   void refuse(http::status status, std::string_view message);
   void send(std::string data);
   void write();
@@ -61,6 +71,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http_server_shared> server_;
   std::deque<std::string> outbox_;  // written front first, one async_write at a time
+  std::function<void()> on_gone_;   // the answering handler's, for this request
   std::string discard_;             // what a lingering close reads and drops
   size_t lingered_bytes_ = 0;
   phase phase_ = phase::reading;

@@ -1,7 +1,9 @@
-// The prompt-token bound a Hold is sized by (inference.hpp).
+// The prompt-token bound a Hold is sized by, and cancelling an inference (inference.hpp).
 #include "net/gateway/inference.hpp"
 
 #include <algorithm>
+
+#include <caf/send.hpp>
 
 #include "core/amount.hpp"
 
@@ -36,6 +38,22 @@ result<int64_t> worst_case_micros(int64_t price_per_million_micros, const infere
   if (!cost)
     return cost.error();
   return std::max<int64_t>(cost->micros(), 1);
+}
+
+void inference_cancel::cancel() {
+  std::lock_guard lock(mutex_);
+  cancelled_ = true;
+  if (task_)
+    caf::anon_send(task_, cancel_task_atom_v);
+}
+
+void inference_cancel::attach(const caf::actor& task) {
+  AGORA_ASSERT(task);
+  std::lock_guard lock(mutex_);
+  AGORA_ASSERT(!task_);
+  task_ = task;
+  if (cancelled_)
+    caf::anon_send(task_, cancel_task_atom_v);
 }
 
 }  // namespace agora::net::gateway

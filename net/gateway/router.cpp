@@ -7,19 +7,23 @@ namespace agora::net::gateway {
 
 router::router(std::shared_ptr<gateway_counters> counters) : counters_(std::move(counters)) {
   AGORA_ASSERT(counters_ != nullptr);
+  unmatched_ = &counters_->route("unmatched");
 }
 
 void router::add(http::verb method, std::string path, std::string name, route_handler handler) {
   AGORA_ASSERT(path.starts_with('/'));
   AGORA_ASSERT(handler != nullptr);
-  routes_.push_back({method, std::move(path), false, std::move(name), std::move(handler)});
+  route_counters* metrics = &counters_->route(name);
+  routes_.push_back({method, std::move(path), false, std::move(name), std::move(handler), metrics});
 }
 
 void router::add_prefix(http::verb method, std::string prefix, std::string name,
                         route_handler handler) {
   AGORA_ASSERT(prefix.starts_with('/') && prefix.ends_with('/'));
   AGORA_ASSERT(handler != nullptr);
-  routes_.push_back({method, std::move(prefix), true, std::move(name), std::move(handler)});
+  route_counters* metrics = &counters_->route(name);
+  routes_.push_back(
+      {method, std::move(prefix), true, std::move(name), std::move(handler), metrics});
 }
 
 void router::handle(const http_request& request, std::shared_ptr<http_responder> responder) const {
@@ -36,9 +40,9 @@ void router::handle(const http_request& request, std::shared_ptr<http_responder>
       continue;
     const std::string_view rest = r.prefix ? path.substr(r.path.size()) : std::string_view{};
     return r.handler(request, rest,
-                     std::make_shared<reply_channel>(std::move(responder), counters_, r.name));
+                     std::make_shared<reply_channel>(std::move(responder), counters_, r.metrics));
   }
-  reply_channel reply{std::move(responder), counters_, "unmatched"};
+  reply_channel reply{std::move(responder), counters_, unmatched_};
   if (path_known)
     return reply.error(openai::wrong_method(method, path));
   reply.error(openai::unknown_path(method, path));

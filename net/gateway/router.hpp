@@ -38,9 +38,11 @@ class router {
     bool prefix = false;
     std::string name;
     route_handler handler;
+    route_counters* metrics = nullptr;  // counters_->route(name)
   };
 
   std::shared_ptr<gateway_counters> counters_;
+  route_counters* unmatched_;  // counters_->route("unmatched")
   std::vector<route> routes_;  // a handful: scanned in order
 };
 

@@ -2,7 +2,8 @@
 // to the escrow first (a duplicate is a replayed payment: refused), then its Hold,
 // routes its TaskRequest through the relay with itself as the task's sink, opens every frame
 // the relay forwards, passes the text on in whole characters, checks the ComputeProof with the
-// renter's checks (actors/renter/proof_check.hpp), keeps it, and answers the listener. An
+// renter's checks (actors/renter/proof_check.hpp), keeps it, and answers the listener. A request
+// that does not stream gets its text (and logprobs) in the provider's TaskResult instead. An
 // Embedding streams nothing: its values come in the provider's TaskResult, before the proof,
 // whose output hash must be theirs (chain hash zero, no chunks, no completion tokens).
 //
@@ -13,6 +14,11 @@
 //
 // A task that fails after its Hold leaves it to the escrow, which returns it on expiry (or the
 // relay refunds it when nobody served the task).
+//
+// When the client goes away (cancel_task_atom) the actor sends the relay a TaskCancel signed
+// by the renter, naming the chunks it had passed on, and keeps going: the provider's proof
+// then covers exactly those chunks (PROTOCOL.md "Cancelling"), or everything when the provider
+// finished first. It is checked and kept like any other, so GET /v1/proofs/{id} shows it.
 #pragma once
 
 #include <caf/all.hpp>
@@ -36,7 +42,11 @@ struct task_plan {
   hash256 input_hash{};  // of its payload
   wire::TaskType type = wire::TaskType::Completion;
   bool forward_text = false;  // pass text on as it streams (else only in on_final)
+  bool streams = false;       // the TaskRequest asks for TokenChunks (else the text is in the
+                              // TaskResult)
   std::shared_ptr<inference_listener> listener;
+  std::shared_ptr<const private_key> renter_key;  // signs a TaskCancel
+  std::shared_ptr<inference_cancel> cancel;       // null: the client cannot cancel
 };
 
 /// Spawns the task actor. It quits once the listener heard the outcome; if it is stopped

@@ -23,12 +23,18 @@ struct gateway_role_options {
   int64_t price_cap_per_million_micros = 10'000'000;
   /// x402 pay-per-request (net/gateway/x402/payment.hpp); disabled by default.
   gateway::x402::x402_options x402;
+  /// API-key accounts (net/gateway/accounts/), their keys kept in <data dir>/gateway-accounts.
+  bool accounts = false;
+  std::string accounts_admin_token;         // empty: open sign-up (a dev node)
   std::chrono::seconds task_deadline{120};  // gateway_actor_options: how long a request waits
   std::chrono::seconds hold_ttl{300};       // and when a Hold nobody settled returns
+  /// /attestation/report's signer: the local provider's key where the node runs one (`agora
+  /// up`); zero (`agora gateway`): the house key.
+  gateway::attestation_identity attestation;
 };
 
-/// The started gateway. Errors: the proof store cannot open, the port cannot be bound.
+/// The started gateway. Errors: the proof or key store cannot open, the port cannot be bound.
 result<std::unique_ptr<gateway::gateway>> start_gateway_role(caf::actor_system& sys,
-                                                             gateway_role_options options);
+                                                             const gateway_role_options& options);
 
 }  // namespace agora::net

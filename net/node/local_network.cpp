@@ -111,21 +111,28 @@ status start_serving(caf::actor_system& sys, const role_keys& keys, const local_
                                  .relay = caf::actor_cast<actors::frame_sink>(relay),
                                  .backend = std::move(*engine),
                                  .price_per_million_tokens_micros =
-                                     o.price_per_million_tokens_micros};
+                                     o.price_per_million_tokens_micros,
+                                 .token_time = o.mock_token_time};
   auto spawned = spawn_provider_role(sys, std::move(provider));
   if (!spawned)
     return make_error(spawned.error().code, "provider: " + spawned.error().message);
   p.keep(*spawned);
-  gateway_role_options role{o.data_dir,
-                            keys.gateway,
-                            escrow,
-                            relay,
-                            o.host,
-                            o.gateway_port,
-                            o.price_cap_per_million_micros};
-  role.x402.enabled = o.x402;  // x402: payments go to the escrow's address
-  role.x402.pay_to = keys.escrow.address();
-  auto gateway = start_gateway_role(sys, std::move(role));
+  gateway::x402::x402_options x402;  // payments go to the escrow's address
+  x402.enabled = o.x402;
+  x402.pay_to = keys.escrow.address();
+  const gateway_role_options role{
+      .data_dir = o.data_dir,
+      .key = keys.gateway,
+      .escrow = escrow,
+      .relay = relay,
+      .host = o.host,
+      .port = o.gateway_port,
+      .price_cap_per_million_micros = o.price_cap_per_million_micros,
+      .x402 = std::move(x402),
+      .accounts = o.accounts,
+      .accounts_admin_token = o.accounts_admin_token,
+      .attestation = {keys.provider.address(), "provider"}};  // it signs what this node serves
+  auto gateway = start_gateway_role(sys, role);
   if (!gateway)
     return gateway.error();
   p.gateway = std::move(*gateway);

@@ -32,6 +32,12 @@ struct local_network_options {
   /// x402 pay-per-request at the gateway (`agora up --x402`): every completion is paid by its
   /// caller into the escrow (payTo: the escrow's address) instead of the house account.
   bool x402 = false;
+  /// API-key accounts at the gateway (`agora up --accounts`): a request pays from the account
+  /// of its `Authorization: Bearer` key; without x402, deposits are unproven (a dev node).
+  bool accounts = false;
+  std::string accounts_admin_token;  // empty: anyone may create an account
+  /// Time mock-model takes per token (`--mock-token-ms`; 0: at once), to watch a stream.
+  std::chrono::milliseconds mock_token_time{0};
   /// Hugging Face model folders the local provider serves beside mock-model (`--model`).
   model_folders models;
 };

@@ -5,6 +5,7 @@
 #include "core/random.hpp"
 #include "kernels/device_info.hpp"
 #include "net/node/registered_gpus.hpp"
+#include "schemas/limits.hpp"
 
 namespace agora::net {
 
@@ -22,6 +23,8 @@ result<actors::escrow_actor> spawn_escrow_role(caf::actor_system& sys,
   o.clock = live_clock(sys);
   o.arbiter = std::move(options.arbiter);
   o.tick_interval = options.tick_interval;
+  o.settle_batch_size = options.settle_batch_size;
+  o.settle_batch_delay = options.settle_batch_delay;
   return actors::spawn_escrow(sys, std::move(o));
 }
 
@@ -38,6 +41,7 @@ result<actors::provider_actor> spawn_provider_role(caf::actor_system& sys,
   auto log = storage::store::open({.path = options.store_dir.string(), .sync = true});
   if (!log)
     return log.error();
+  const kernels::host_info host = kernels::query_host();
   actors::provider_options o{
       .key = std::move(options.key),
       .relay_id = options.relay_id,
@@ -46,13 +50,16 @@ result<actors::provider_actor> spawn_provider_role(caf::actor_system& sys,
       .rng = std::make_shared<os_random>(),
       .log = std::move(*log),
       .backend = std::move(options.backend),
-      .worker = {},
-      .gpus = registered_gpus(kernels::query_gpus(), kernels::query_host()),
+      .worker = {.token_time = options.token_time},
+      .gpus = registered_gpus(kernels::query_gpus(), host),
       .region = std::move(options.region),
       .price_per_million_tokens_micros = options.price_per_million_tokens_micros,
       .price_per_gpu_hour_micros = options.price_per_gpu_hour_micros,
       .max_concurrency = options.max_concurrency,
       .register_at_start = options.register_at_start,
+      .cpu_model = host.cpu_model.substr(0, wire::limits::name_bytes_max),
+      .cpu_cores = host.logical_cores,
+      .memory_bytes = host.memory_bytes,
   };
   return actors::spawn_provider(sys, std::move(o));
 }

@@ -29,6 +29,10 @@ struct escrow_role_options {
   std::vector<address> trusted_arbiters;
   actors::arbiter_inbox arbiter;           // null: Verdicts come from outside
   std::chrono::seconds tick_interval{60};  // how often expired holds are refunded
+  size_t settle_batch_size = 256;          // Settles per provider written together (escrow_options)
+  // The longest a Settle waits for its batch: about one fsync, because the relay forwards a
+  // proof only after its Settle is answered, so at low load the delay adds to every task.
+  std::chrono::milliseconds settle_batch_delay{2};
 };
 
 /// The escrow on its durable store (sync on: it acknowledges only durable money movements).
@@ -48,6 +52,8 @@ struct provider_role_options {
   int64_t price_per_gpu_hour_micros = 0;
   std::string region = "local";
   uint32_t max_concurrency = 16;
+  /// Time a one-request-at-a-time engine (mock-model) takes per token (worker_options).
+  std::chrono::milliseconds token_time{0};
   bool register_at_start = true;  // off behind a provider_link (provider_options)
 };
 

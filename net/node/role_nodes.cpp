@@ -141,18 +141,22 @@ result<role_node> start_gateway_node(caf::actor_system& sys, const gateway_node_
     stop_stand_ins();
     return funded.error();
   }
-  gateway_role_options role{o.data_dir,
-                            *key,
-                            escrow_inbox,
-                            caf::actor_cast<actors::relay_actor>(relay),
-                            o.http.host,
-                            o.http.port,
-                            o.price_cap_per_million_micros};
-  role.x402.enabled = !o.x402_pay_to.is_zero();  // x402 payments go to the escrow's address
-  role.x402.pay_to = o.x402_pay_to;
-  role.task_deadline = o.task_deadline;
-  role.hold_ttl = o.hold_ttl;
-  auto started = start_gateway_role(sys, std::move(role));
+  gateway::x402::x402_options x402;  // payments go to the escrow's address
+  x402.enabled = !o.x402_pay_to.is_zero();
+  x402.pay_to = o.x402_pay_to;
+  const gateway_role_options role{.data_dir = o.data_dir,
+                                  .key = *key,
+                                  .escrow = escrow_inbox,
+                                  .relay = caf::actor_cast<actors::relay_actor>(relay),
+                                  .host = o.http.host,
+                                  .port = o.http.port,
+                                  .price_cap_per_million_micros = o.price_cap_per_million_micros,
+                                  .x402 = std::move(x402),
+                                  .accounts = o.accounts,
+                                  .accounts_admin_token = o.accounts_admin_token,
+                                  .task_deadline = o.task_deadline,
+                                  .hold_ttl = o.hold_ttl};
+  auto started = start_gateway_role(sys, role);
   if (!started) {
     stop_stand_ins();
     return started.error();

@@ -57,6 +57,8 @@ struct gateway_node_options {
   int64_t price_cap_per_million_micros = 10'000'000;
   /// x402 pay-per-request to this address (the escrow's); zero: off (docs/X402.md).
   address x402_pay_to;
+  bool accounts = false;                    // API-key accounts (net/gateway/accounts/)
+  std::string accounts_admin_token;         // empty: anyone may create an account
   std::chrono::seconds task_deadline{120};  // how long a request waits for its result
   std::chrono::seconds hold_ttl{300};       // when a Hold nobody settled returns (≥ deadline)
 };

@@ -1,7 +1,11 @@
 // What the JavaScript interop checks share: pass/fail counting, free loopback ports, agora
-// processes with their output captured, bounded polling and JSON GETs that never throw.
+// processes with their output captured, bounded polling, JSON GETs that never throw, and the
+// frame of a check script that starts processes (runNetworkChecks).
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export const results = { passed: 0, failed: 0 };
 
@@ -43,4 +47,29 @@ export async function getJson(url) {
     const r = await fetch(url);
     return r.ok ? await r.json() : null;
   } catch { return null; }
+}
+
+/// Runs `body({ start, dir })` as the check script `name`: start(args) launches `agora args…`
+/// (every one killed at the end), dir is a fresh temporary folder (removed at the end). An
+/// exception fails the run and prints each process's command and output. Prints the tally and
+/// exits, non-zero if any check failed.
+export async function runNetworkChecks(name, agora, body) {
+  const dir = mkdtempSync(join(tmpdir(), `agora-${name}-`));
+  const processes = [];
+  const start = (args) => {
+    const p = startAgora(agora, args);
+    processes.push(p);
+    return p;
+  };
+  try {
+    await body({ start, dir });
+  } catch (e) {
+    check("no exception", false, e.stack ?? e);
+    for (const p of processes) console.log(`--- ${p.spawnargs.join(" ")}\n${p.log}`);
+  } finally {
+    for (const p of processes) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`${name}: ${results.passed} passed, ${results.failed} failed`);
+  process.exit(results.failed === 0 ? 0 : 1);
 }

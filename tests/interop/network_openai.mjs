@@ -1,32 +1,23 @@
 // The live network as users run it, with real processes on loopback: `agora up` served through
-// the OpenAI SDK (chat, streaming, completions, embeddings as base64 and as floats, models,
-// errors), a proof checked with ethers (one per embedded input too), a
+// the OpenAI SDK (chat, streaming, logprobs, completions, embeddings as base64 and as floats,
+// models, errors), a proof checked with ethers (one per embedded input too), a
 // second provider as its own `agora provider` process dialing the relay, a SIGKILL of the node
 // (the provider reconnects and registers again once it is back), and clean SIGTERM exits.
 // Usage: node network_openai.mjs /path/to/agora
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { getBytes, verifyMessage } from "ethers";
-import { check, freePort, getJson, results, startAgora, waitFor } from "./harness.mjs";
+import { check, freePort, getJson, runNetworkChecks, waitFor } from "./harness.mjs";
 
 const agora = process.argv[2];
-const dir = mkdtempSync(join(tmpdir(), "agora-network-"));
-const processes = [];
-function start(args) {
-  const p = startAgora(agora, args);
-  processes.push(p);
-  return p;
-}
 async function health(base) { return getJson(`${base}/health`); }
 function count(text, needle) { return text.split(needle).length - 1; }
 
-const gatewayPort = await freePort(), relayPort = await freePort();
-const base = `http://127.0.0.1:${gatewayPort}`;
-const upArgs = ["up", "--port", `${gatewayPort}`, "--relay-port", `${relayPort}`,
-                "--data-dir", join(dir, "node")];
-try {
+await runNetworkChecks("network_openai", agora, async ({ start, dir }) => {
+  const gatewayPort = await freePort(), relayPort = await freePort();
+  const base = `http://127.0.0.1:${gatewayPort}`;
+  const upArgs = ["up", "--port", `${gatewayPort}`, "--relay-port", `${relayPort}`,
+                  "--data-dir", join(dir, "node")];
   let up = start(upArgs);
   await waitFor("the node's health", async () => (await health(base))?.providers >= 1);
   const relayAddress = up.log.match(/relay address (0x[0-9a-fA-F]{40})/)?.[1];
@@ -53,6 +44,15 @@ try {
   }
   check("stream gives the same text", streamed === text, `${streamed} != ${text}`);
   check("stream ends with usage", usage?.completion_tokens === 8, JSON.stringify(usage));
+
+  const scored = await openai.chat.completions.create({ ...ask, logprobs: true, top_logprobs: 2 });
+  const entries = scored.choices[0].logprobs?.content ?? [];
+  check("chat logprobs: an entry per token, 2 alternatives each, tokens spell the text",
+        entries.length === 8 && entries.every((e) => e.logprob <= 0 && Array.isArray(e.bytes) &&
+                                               e.top_logprobs.length === 2) &&
+        entries.map((e) => e.token).join("") === scored.choices[0].message.content &&
+        scored.choices[0].message.content === text,
+        JSON.stringify(scored.choices[0]).slice(0, 400));
 
   const completion = await openai.completions.create({
     model: "mock-model", prompt: "once upon", max_tokens: 4, temperature: 0 });
@@ -135,12 +135,4 @@ try {
   check("provider exits cleanly on SIGTERM", (await provider.exited).code === 0, provider.log);
   up.kill("SIGTERM");
   check("node exits cleanly on SIGTERM", (await up.exited).code === 0, up.log);
-} catch (e) {
-  check("no exception", false, e.stack ?? e);
-  for (const p of processes) console.log(`--- ${p.spawnargs.join(" ")}\n${p.log}`);
-} finally {
-  for (const p of processes) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
-}
-console.log(`network_openai: ${results.passed} passed, ${results.failed} failed`);
-process.exit(results.failed === 0 ? 0 : 1);
+});

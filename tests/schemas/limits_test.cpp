@@ -71,6 +71,8 @@ std::vector<violation> provider_violations() {
        changed<Register>([](RegisterT& m) { m.models[0]->quantization.assign(33, 'q'); })},
       {"Register.region: 65 bytes, at most 64", too_many,
        changed<Register>([](RegisterT& m) { m.region.assign(65, 'r'); })},
+      {"Register.cpu_model: 129 bytes, at most 128", too_many,
+       changed<Register>([](RegisterT& m) { m.cpu_model.assign(129, 'c'); })},
       {"Register.price_per_million_tokens_micros", invalid,
        changed<Register>([](RegisterT& m) { m.price_per_million_tokens_micros = -1; })},
       {"Register.max_concurrency", invalid,
@@ -186,6 +188,18 @@ std::vector<violation> task_outcome_violations() {
        })},
       {"ComputeProof.renter: must not be zero", invalid,
        changed<ComputeProof>([](ComputeProofT& m) { m.renter = Address{}; })},
+      {"BodyAttestationRequest.provider: must not be zero", invalid,
+       changed<BodyAttestationRequest>([](BodyAttestationRequestT& m) { m.provider = Address{}; })},
+      {"BodyAttestation.text: 128 bytes, at least 129", invalid,
+       changed<BodyAttestation>([](BodyAttestationT& m) { m.text.pop_back(); })},
+      {"BodyAttestation.text: 130 bytes, at most 129", too_many,
+       changed<BodyAttestation>([](BodyAttestationT& m) { m.text += "0"; })},
+      {"BodyAttestation.text: must be 64 lowercase hex digits", invalid,
+       changed<BodyAttestation>([](BodyAttestationT& m) { m.text[0] = 'A'; })},
+      {"BodyAttestation.text: must be 64 lowercase hex digits", invalid,
+       changed<BodyAttestation>([](BodyAttestationT& m) { m.text[64] = '0'; })},
+      {"BodyAttestation.text_signature: 64 bytes, at least 65", invalid,
+       changed<BodyAttestation>([](BodyAttestationT& m) { m.text_signature.pop_back(); })},
   };
 }
 

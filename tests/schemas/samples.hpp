@@ -259,6 +259,41 @@ inline ComputeProofT sample(std::type_identity<ComputeProof>, const private_key&
   return m;
 }
 
+inline TaskCancelT sample(std::type_identity<TaskCancel>, const private_key& key) {
+  TaskCancelT m;
+  m.renter = to_wire(key.address());
+  m.task_id = wire_id(0x21);
+  m.reason = "the client disconnected";
+  m.delivered_chunks = 3;
+  m.created_unix_s = now_s;
+  return m;
+}
+
+inline BodyAttestationRequestT sample(std::type_identity<BodyAttestationRequest>,
+                                      const private_key& key) {
+  BodyAttestationRequestT m;
+  m.renter = to_wire(key.address());
+  m.provider = wire_address(0x11);
+  m.task_id = wire_id(0x21);
+  m.request_sha256 = wire_hash(0x35);
+  m.response_sha256 = wire_hash(0x36);
+  m.created_unix_s = now_s + 3;
+  return m;
+}
+
+inline BodyAttestationT sample(std::type_identity<BodyAttestation>, const private_key& key) {
+  BodyAttestationT m;
+  m.provider = to_wire(key.address());
+  m.renter = wire_address(0x33);
+  m.task_id = wire_id(0x21);
+  m.text = std::string(64, '5') + ":" + std::string(64, '6');
+  const auto text = as_bytes(m.text);
+  const auto signed_text = personal_sign(key, text);
+  m.text_signature.assign(signed_text.begin(), signed_text.end());
+  m.signed_unix_s = now_s + 3;
+  return m;
+}
+
 inline DepositT sample(std::type_identity<Deposit>, const private_key& key) {
   DepositT m;
   m.depositor = to_wire(key.address());

@@ -5,6 +5,7 @@
 
 #include <caf/actor.hpp>
 
+#include "net/gateway/accounts/auth.hpp"
 #include "net/gateway/openai/request.hpp"
 #include "net/gateway/router.hpp"
 #include "net/gateway/x402/paywall.hpp"
@@ -12,8 +13,9 @@
 namespace agora::net::gateway::openai {
 
 /// The handler of one of the two endpoints; with payments.options.enabled every request pays
-/// through x402 (x402/paywall.hpp). REQUIRES: gateway_actor valid.
+/// through x402 (x402/paywall.hpp), with accounts on through the caller's API key's account
+/// first (accounts/auth.hpp). REQUIRES: gateway_actor valid.
 route_handler completion_route(caf::actor gateway_actor, endpoint api, request_limits limits,
-                               x402::paywall payments = {});
+                               x402::paywall payments = {}, accounts::account_gate gate = {});
 
 }  // namespace agora::net::gateway::openai

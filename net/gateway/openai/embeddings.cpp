@@ -23,10 +23,11 @@ class embedding_batch final : public std::enable_shared_from_this<embedding_batc
  public:
   embedding_batch(caf::actor gateway_actor, embedding_request request,
                   std::shared_ptr<reply_channel> reply,
-                  std::shared_ptr<const x402::paid_request> paid)
+                  std::shared_ptr<const x402::paid_request> paid,
+                  std::optional<wire::id128> account)
       : gateway_actor_(std::move(gateway_actor)), request_(std::move(request)),
-        reply_(std::move(reply)), paid_(std::move(paid)), done_(request_.inputs.size()),
-        task_ids_(request_.inputs.size()) {
+        reply_(std::move(reply)), paid_(std::move(paid)), account_(account),
+        done_(request_.inputs.size()), task_ids_(request_.inputs.size()) {
     remaining_ = request_.inputs.size();
     AGORA_ASSERT(remaining_ > 0);
   }
@@ -103,6 +104,7 @@ class embedding_batch final : public std::enable_shared_from_this<embedding_batc
   embedding_request request_;
   std::shared_ptr<reply_channel> reply_;
   std::shared_ptr<const x402::paid_request> paid_;  // null: not paid through x402
+  std::optional<wire::id128> account_;              // set: this API account pays
   std::mutex mutex_;
   std::vector<std::optional<embedded_input>> done_;  // GUARDED_BY(mutex_), by input
   std::vector<wire::id128> task_ids_;                // GUARDED_BY(mutex_), by input
@@ -147,7 +149,7 @@ void embedding_batch::launch(size_t index, bool deposited) {
     payment = std::shared_ptr<const x402::payment>(paid_, &paid_->paid);
   inference_call call{request_.inputs[index],
                       std::make_shared<input_listener>(shared_from_this(), index),
-                      std::move(payment), deposited};
+                      std::move(payment), deposited, account_};
   caf::anon_send(gateway_actor_, infer_atom_v, std::move(call));
 }
 
@@ -185,10 +187,14 @@ std::shared_ptr<const x402::paid_request> admit(const x402::paywall& payments,
 
 }  // namespace
 
-route_handler embeddings_route(caf::actor gateway_actor, x402::paywall payments) {
+route_handler embeddings_route(caf::actor gateway_actor, x402::paywall payments,
+                               accounts::account_gate gate) {
   AGORA_ASSERT(gateway_actor != nullptr);
-  return [gateway_actor, payments](const http_request& http, std::string_view,
-                                   std::shared_ptr<reply_channel> reply) {
+  return [gateway_actor, payments, gate](const http_request& http, std::string_view,
+                                         std::shared_ptr<reply_channel> reply) {
+    const accounts::admission caller = accounts::admit(gate, http, *reply);
+    if (caller.answered)
+      return;  // 401
     embedding_request parsed;
     if (auto refused = parse_embedding_request(http.body(), &parsed))
       return reply->error(*refused);
@@ -202,13 +208,13 @@ route_handler embeddings_route(caf::actor gateway_actor, x402::paywall payments)
                                               " dimensions; 'dimensions' must be that or absent.",
                                           "dimensions", "invalid_value"));
     std::shared_ptr<const x402::paid_request> paid;
-    if (payments.options.enabled) {
+    if (payments.options.enabled && !caller.account) {
       paid = admit(payments, http, parsed, *reply);
       if (paid == nullptr)
         return;  // answered: 402 or 400
     }
-    auto batch = std::make_shared<embedding_batch>(gateway_actor, std::move(parsed),
-                                                   std::move(reply), std::move(paid));
+    auto batch = std::make_shared<embedding_batch>(
+        gateway_actor, std::move(parsed), std::move(reply), std::move(paid), caller.account);
     batch->start();
   };
 }

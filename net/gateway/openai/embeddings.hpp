@@ -12,13 +12,16 @@
 
 #include <caf/actor.hpp>
 
+#include "net/gateway/accounts/auth.hpp"
 #include "net/gateway/router.hpp"
 #include "net/gateway/x402/paywall.hpp"
 
 namespace agora::net::gateway::openai {
 
-/// The handler; with payments.options.enabled every request pays through x402.
+/// The handler; with payments.options.enabled every request pays through x402, with accounts
+/// on through the caller's API key's account first (accounts/auth.hpp).
 /// REQUIRES: gateway_actor valid.
-route_handler embeddings_route(caf::actor gateway_actor, x402::paywall payments = {});
+route_handler embeddings_route(caf::actor gateway_actor, x402::paywall payments = {},
+                               accounts::account_gate gate = {});
 
 }  // namespace agora::net::gateway::openai

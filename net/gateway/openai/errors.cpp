@@ -53,6 +53,11 @@ api_error wrong_method(std::string_view method, std::string_view path) {
                    "method_not_allowed"};
 }
 
+api_error relay_unavailable(const agora::error& why) {
+  return server_error(http::status::service_unavailable,
+                      "The relay did not answer: " + why.to_string(), "relay_unavailable");
+}
+
 api_error error_of(const inference_failure& failure, std::string_view model) {
   const agora::error& why = failure.why;
   switch (failure.kind) {
@@ -76,6 +81,14 @@ api_error error_of(const inference_failure& failure, std::string_view model) {
                      "invalid_request_error",
                      {},
                      "payment_required"};
+  case failure_kind::insufficient_quota:
+    return api_error{http::status::payment_required,
+                     "You exceeded your current quota: this account's balance does not cover the "
+                     "request's worst case (" +
+                         why.message + "). Add funds with POST /v1/accounts/deposit.",
+                     "insufficient_quota",
+                     {},
+                     "insufficient_quota"};
   case failure_kind::internal:
     if (why.code == errc::limit_exceeded)
       return api_error{

@@ -29,6 +29,9 @@ api_error invalid_type(std::string_view param, std::string_view expected);
 api_error unknown_path(std::string_view method, std::string_view path);
 /// 405 for a known path asked with another method.
 api_error wrong_method(std::string_view method, std::string_view path);
+/// 503 relay_unavailable: the relay's status query failed (`why`), so the gateway cannot list
+/// models or providers.
+api_error relay_unavailable(const agora::error& why);
 /// The answer to an inference that failed: 404 model_not_found (the relay's not_found), 503
 /// when no provider can serve it or the gateway's account is short, 504 on the deadline, 502
 /// when the provider failed or its proof did not check, 429 when the gateway has too many

@@ -65,11 +65,7 @@ route_handler models_route(caf::actor gateway_actor) {
       [gateway_actor](const http_request&, std::string_view, std::shared_ptr<reply_channel> reply) {
         relay_status_call call{[reply](const result<actors::relay_status>& status) {
           if (!status)
-            return reply->error({http::status::service_unavailable,
-                                 "The relay did not answer: " + status.error().to_string(),
-                                 "server_error",
-                                 {},
-                                 "relay_unavailable"});
+            return reply->error(relay_unavailable(status.error()));
           reply->json(http::status::ok, models_json(*status));
         }};
         caf::anon_send(gateway_actor, actors::status_atom_v, std::move(call));

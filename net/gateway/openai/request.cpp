@@ -209,6 +209,30 @@ refusal read_messages(const json::object& o, std::vector<chat_turn>* out) {
   return std::nullopt;
 }
 
+/// Chat: logprobs (a boolean) and top_logprobs (0–20, only with logprobs true).
+refusal read_chat_logprobs(const json::object& o, inference_spec* spec) {
+  if (auto e = read_bool(o, "logprobs", &spec->logprobs))
+    return e;
+  std::optional<uint64_t> top;
+  if (auto e = read_integer(o, "top_logprobs", 0, chat_top_logprobs_max, &top))
+    return e;
+  if (top && !spec->logprobs)
+    return invalid_value("top_logprobs",
+                         "'logprobs' must be set to true when 'top_logprobs' is used.");
+  spec->top_logprobs = static_cast<uint32_t>(top.value_or(0));
+  return std::nullopt;
+}
+
+/// Completions: logprobs, the number of most likely candidates per token (0–5).
+refusal read_completion_logprobs(const json::object& o, inference_spec* spec) {
+  std::optional<uint64_t> top;
+  if (auto e = read_integer(o, "logprobs", 0, completion_logprobs_max, &top))
+    return e;
+  spec->logprobs = top.has_value();
+  spec->top_logprobs = static_cast<uint32_t>(top.value_or(0));
+  return std::nullopt;
+}
+
 /// n: only 1 (OpenAI's default) is served.
 refusal read_n(const json::object& o) {
   std::optional<uint64_t> n;
@@ -258,6 +282,8 @@ std::optional<api_error> parse_request(std::string_view body, endpoint api,
     e = read_string(o, "user", &out->user);
   if (!e)
     e = read_stream(o, out);
+  if (!e)
+    e = api == endpoint::chat ? read_chat_logprobs(o, &spec) : read_completion_logprobs(o, &spec);
   spec.seed = seed.value_or(0);
   return e;
 }

@@ -1,5 +1,10 @@
-// GET /health: {"status":"ok","providers":<healthy, not draining>,"models":<distinct ids ready>}
-// while the relay answers; 503 {"status":"unavailable","error":…} when it does not.
+// GET /health: liveness and readiness. The gateway answering at all is its liveness ("live":
+// true); it is ready when both the relay (its status query) and the escrow (the house account's
+// balance) answer. Ready: 200
+//   {"status":"ok","live":true,"ready":true,"relay":{"reachable":true},
+//    "escrow":{"reachable":true},"providers":<healthy, not draining>,"models":<distinct ids ready>}
+// Not ready: 503 with "status":"unavailable", "ready":false and, for each part that did not
+// answer, "reachable":false and its "error"; providers and models only when the relay answered.
 #pragma once
 
 #include <caf/actor.hpp>

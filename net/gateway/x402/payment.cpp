@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "core/keccak.hpp"
+#include "net/gateway/accounts/account_key.hpp"
 #include "net/gateway/x402/base64.hpp"
 #include "schemas/envelope.hpp"
 
@@ -232,13 +233,7 @@ std::string payment_reference(const x402_options& o, const payment& p) {
 }
 
 result<private_key> payer_account_key(const private_key& house, const address& payer) {
-  bytes preimage;
-  append(preimage, as_bytes("agora/x402/payer-account"));
-  append(preimage, house.secret());
-  append(preimage, payer.raw());
-  const hash256 seed = keccak256(preimage);
-  secure_wipe(preimage.data(), preimage.size());
-  return private_key::from_bytes(seed);
+  return accounts::derived_account_key(house, "agora/x402/payer-account", payer.raw());
 }
 
 bytes seal_deposit(const x402_options& o, const private_key& account, const payment& p,

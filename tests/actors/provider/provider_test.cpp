@@ -100,6 +100,9 @@ class provider_test : public testing::actor_test {
                              150'000,
                              2'000'000,
                              4};
+    options.cpu_model = "AMD EPYC 9654 96-Core Processor";
+    options.cpu_cores = 192;
+    options.memory_bytes = uint64_t{1536} << 30;
     auto p = spawn_provider(sys, std::move(options));
     actors_.push_back(caf::actor_cast<caf::actor>(p));
     run();
@@ -194,6 +197,9 @@ TEST_F(provider_test, registers_with_a_signed_register_at_virtual_wall_time) {
   EXPECT_EQ(r->gpus()->Get(0)->name()->str(), "NVIDIA H100 80GB HBM3");
   EXPECT_EQ(r->max_concurrency(), 4u);
   EXPECT_EQ(r->price_per_million_tokens_micros(), 150'000);
+  EXPECT_EQ(r->cpu_model()->str(), "AMD EPYC 9654 96-Core Processor");
+  EXPECT_EQ(r->cpu_cores(), 192u);
+  EXPECT_EQ(r->memory_bytes(), uint64_t{1536} << 30);
   const std::string line = log_text_.str();
   EXPECT_NE(line.find("registered"), std::string::npos);
   EXPECT_NE(line.find(relay_key_.address().to_string()), std::string::npos);
@@ -422,6 +428,159 @@ TEST_F(provider_test, task_log_survives_a_restart) {
     if (f.kind == wire::message_kind::TaskResult || f.kind == wire::message_kind::ComputeProof)
       resent.push_back(f.data);
   EXPECT_EQ(resent, (std::vector<bytes>{before->result, before->proof}));
+}
+
+/// A TaskCancel of task_request()'s task, signed by `signer`.
+wire::frame task_cancel(const private_key& signer, uint32_t delivered) {
+  wire::TaskCancelT m;
+  m.renter = wire::to_wire(signer.address());
+  m.task_id = wire::samples::wire_id(0x21);
+  m.reason = "the client went away";
+  m.delivered_chunks = delivered;
+  m.created_unix_s = epoch_unix_s;
+  return {wire::message_kind::TaskCancel, wire::seal(m, signer)};
+}
+
+TEST_F(provider_test, a_cancelled_task_stops_and_proves_only_the_delivered_chunks) {
+  auto p = spawn(open_store(), {.queue_max = 4, .token_time = 100ms});
+  wire::TaskRequestT request = task_request();
+  request.sampling->max_tokens = 16;
+  caf::anon_send(p, assignment(request, relay_key_));
+  run();
+  for (int i = 0; i < 3; ++i)
+    advance(100ms);
+  ASSERT_EQ(count(wire::message_kind::TokenChunk), 3u);
+  caf::anon_send(p, task_cancel(renter_key_, 2));  // one chunk was still on its way
+  run();
+  for (int i = 0; i < 16; ++i)
+    advance(100ms);
+  auto chunks = relay_log_.opened(wire::message_kind::TokenChunk);
+  EXPECT_EQ(chunks.size(), 3u);  // it stopped: nothing after the cancel
+  auto results = relay_log_.opened(wire::message_kind::TaskResult);
+  auto proofs = relay_log_.opened(wire::message_kind::ComputeProof);
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_EQ(proofs.size(), 1u);
+  const wire::TaskResult* r = results[0].as<wire::TaskResult>();
+  EXPECT_EQ(r->status(), wire::TaskStatus::Cancelled);
+  EXPECT_EQ(r->completion_tokens(), 2u);
+  const std::string delivered = chunks[0].as<wire::TokenChunk>()->text()->str() +
+                                chunks[1].as<wire::TokenChunk>()->text()->str();
+  const wire::ComputeProof* proof = proofs[0].as<wire::ComputeProof>();
+  EXPECT_EQ(proof->chunk_count(), 2u);
+  EXPECT_EQ(proof->completion_tokens(), 2u);
+  EXPECT_EQ(proof->prompt_tokens(), 3u);
+  EXPECT_EQ(proof->finish_reason(), wire::FinishReason::None);
+  EXPECT_EQ(wire::from_wire(*proof->output_hash()), wire::output_hash_text(delivered));
+  EXPECT_EQ(wire::from_wire(*proof->chain_hash()),
+            wire::from_wire(*chunks[1].as<wire::TokenChunk>()->chain_hash()));
+  auto logged = query_log(p);
+  ASSERT_TRUE(logged.has_value());
+  EXPECT_EQ(logged->proof, relay_log_.of_kind(wire::message_kind::ComputeProof)[0].data);
+  EXPECT_EQ(logged->result, relay_log_.of_kind(wire::message_kind::TaskResult)[0].data);
+}
+
+TEST_F(provider_test, a_cancel_claiming_more_than_was_sent_bills_what_was_sent) {
+  auto p = spawn(open_store(), {.queue_max = 4, .token_time = 100ms});
+  wire::TaskRequestT request = task_request();
+  request.sampling->max_tokens = 16;
+  caf::anon_send(p, assignment(request, relay_key_));
+  run();
+  advance(100ms);
+  caf::anon_send(p, task_cancel(renter_key_, 9));
+  run();
+  auto proofs = relay_log_.opened(wire::message_kind::ComputeProof);
+  ASSERT_EQ(proofs.size(), 1u);
+  EXPECT_EQ(proofs[0].as<wire::ComputeProof>()->chunk_count(), 1u);
+  EXPECT_EQ(proofs[0].as<wire::ComputeProof>()->completion_tokens(), 1u);
+}
+
+TEST_F(provider_test, a_cancel_not_signed_by_the_renter_is_refused_and_the_task_runs_on) {
+  auto p = spawn(open_store(), {.queue_max = 4, .token_time = 100ms});
+  caf::anon_send(p, assignment(task_request(), relay_key_));
+  run();
+  advance(100ms);
+  caf::anon_send(p, task_cancel(wire::samples::test_key(301), 1));
+  run();
+  auto errors = relay_log_.opened(wire::message_kind::ErrorFrame);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].as<wire::ErrorFrame>()->code(), static_cast<uint16_t>(errc::bad_signature));
+  for (int i = 0; i < 4; ++i)
+    advance(100ms);
+  auto results = relay_log_.opened(wire::message_kind::TaskResult);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].as<wire::TaskResult>()->status(), wire::TaskStatus::Completed);
+  EXPECT_EQ(results[0].as<wire::TaskResult>()->completion_tokens(), 5u);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Body attestations (actors/provider/attestation.hpp)
+
+/// A BodyAttestationRequest for task 0x21 (task_request()'s) sealed by `renter`, asking the
+/// provider of `provider_key` to sign hashes filled with 0x35 and `response_fill`.
+wire::frame attestation_request(const private_key& renter, const private_key& provider_key,
+                                uint8_t response_fill = 0x36, uint8_t task = 0x21) {
+  wire::BodyAttestationRequestT m;
+  m.renter = wire::to_wire(renter.address());
+  m.provider = wire::to_wire(provider_key.address());
+  m.task_id = wire::samples::wire_id(task);
+  m.request_sha256 = wire::samples::wire_hash(0x35);
+  m.response_sha256 = wire::samples::wire_hash(response_fill);
+  m.created_unix_s = epoch_unix_s;
+  return {wire::message_kind::BodyAttestationRequest, wire::seal(m, renter)};
+}
+
+uint16_t code_of(const wire::opened_envelope& error_frame) {
+  return error_frame.as<wire::ErrorFrame>()->code();
+}
+
+TEST_F(provider_test, signs_the_bodies_of_a_served_task_for_its_renter_only) {
+  auto p = spawn(open_store(), {.queue_max = 4, .token_time = 100ms});
+  caf::anon_send(p, attestation_request(renter_key_, provider_key_));  // not served yet
+  caf::anon_send(p, assignment(task_request(), relay_key_));
+  run();
+  for (int i = 0; i < 5; ++i)
+    advance(100ms);
+  ASSERT_EQ(count(wire::message_kind::ComputeProof), 1u);
+  caf::anon_send(p, attestation_request(wire::samples::test_key(999), provider_key_));
+  run();
+  caf::anon_send(p, attestation_request(renter_key_, wire::samples::test_key(201)));
+  run();
+  caf::anon_send(p, attestation_request(renter_key_, provider_key_, 0x36, 0x55));
+  run();
+  auto errors = relay_log_.opened(wire::message_kind::ErrorFrame);
+  ASSERT_EQ(errors.size(), 4u);
+  EXPECT_EQ(code_of(errors[0]), static_cast<uint16_t>(errc::not_found));         // not finished
+  EXPECT_EQ(code_of(errors[1]), static_cast<uint16_t>(errc::bad_signature));     // a stranger
+  EXPECT_EQ(code_of(errors[2]), static_cast<uint16_t>(errc::invalid_argument));  // not us
+  EXPECT_EQ(code_of(errors[3]), static_cast<uint16_t>(errc::not_found));         // an unknown task
+  EXPECT_EQ(count(wire::message_kind::BodyAttestation), 0u);
+
+  caf::anon_send(p, attestation_request(renter_key_, provider_key_));
+  run();
+  auto attested = relay_log_.opened(wire::message_kind::BodyAttestation);
+  ASSERT_EQ(attested.size(), 1u);
+  const wire::BodyAttestation& a = *attested[0].as<wire::BodyAttestation>();
+  hash256 request_sha256{}, response_sha256{};
+  request_sha256.fill(0x35);
+  response_sha256.fill(0x36);
+  const std::string expected = to_hex(request_sha256) + ":" + to_hex(response_sha256);
+  ASSERT_EQ(expected.substr(0, 4), "3535");
+  EXPECT_EQ(wire::view(a.text()), expected);
+  EXPECT_EQ(wire::from_wire(*a.renter()), renter_key_.address());
+  signature text_signature{};
+  std::copy(a.text_signature()->begin(), a.text_signature()->end(), text_signature.begin());
+  EXPECT_EQ(recover_personal(text_signature, as_bytes(expected)).value(), provider_key_.address());
+
+  // Asked again: the same signed frame; asked for other hashes: refused, one text per task.
+  caf::anon_send(p, attestation_request(renter_key_, provider_key_));
+  caf::anon_send(p, attestation_request(renter_key_, provider_key_, 0x37));
+  run();
+  const auto again = relay_log_.of_kind(wire::message_kind::BodyAttestation);
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(again[1].data, again[0].data);
+  errors = relay_log_.opened(wire::message_kind::ErrorFrame);
+  ASSERT_EQ(errors.size(), 5u);
+  EXPECT_EQ(code_of(errors[4]), static_cast<uint16_t>(errc::already_exists));
 }
 
 }  // namespace

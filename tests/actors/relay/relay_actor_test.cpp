@@ -16,6 +16,7 @@
 #include "actors/common/caf_error.hpp"
 #include "actors/provider/provider.hpp"
 #include "actors/worker/mock_model.hpp"
+#include "core/signature.hpp"
 #include "tests/actors/common/actor_test.hpp"
 #include "tests/actors/common/frame_log.hpp"
 #include "tests/schemas/samples.hpp"
@@ -145,6 +146,15 @@ class relay_actor_test : public testing::actor_test {
     return {wire::message_kind::TaskRequest, wire::seal(m, renter_key_)};
   }
 
+  /// Sends `f` to the relay from a recording actor: what comes back lands in *log.
+  void send_from(frame_log* log, wire::frame f) {
+    auto s = sys.spawn([this, log, f](frame_sink::pointer self) -> frame_sink::behavior_type {
+      self->send(relay_, f);
+      return recorder(self, log);
+    });
+    actors_.push_back(caf::actor_cast<caf::actor>(s));
+  }
+
   /// A recording task sink.
   frame_sink sink(frame_log* log) {
     auto s = sys.spawn(recorder, log);
@@ -251,6 +261,51 @@ TEST_F(relay_actor_test, status_reports_each_providers_offer) {
   EXPECT_EQ(p->connected_since_unix_s, epoch_unix_s);
 }
 
+TEST_F(relay_actor_test, status_reports_host_load_reliability_and_tee) {
+  add_provider(1);
+  // A provider whose Register reports its host and carries TEE evidence (the sample's: 64 bytes).
+  const private_key key = wire::samples::test_key(252);
+  wire::RegisterT m = wire::samples::sample_of<wire::Register>(key);
+  m.relay = wire::to_wire(relay_key_.address());
+  m.timestamp_unix_s = now_s();
+  m.cpu_model = "AMD EPYC 9654 96-Core Processor";
+  m.cpu_cores = 192;
+  m.memory_bytes = uint64_t{1536} << 30;
+  const wire::frame registration{wire::message_kind::Register, wire::seal(m, key)};
+  auto host = sys.spawn([this, registration](caf::event_based_actor* self) {
+    self->send(relay_, registration);
+    return caf::behavior{[](const wire::frame&) {}};
+  });
+  actors_.push_back(host);
+  frame_log renter;
+  ASSERT_TRUE(route(task_request(1), sink(&renter)).assignment.has_value());
+  step(2s, 100ms);  // mock-model: 5 tokens of 100 ms
+  const relay_status s = status();
+  const relay_provider_status* served = provider_status(s, 1);
+  ASSERT_NE(served, nullptr);
+  EXPECT_EQ(served->jobs_completed, 1u);
+  EXPECT_GE(served->latency_ewma_us, 500'000);
+  EXPECT_EQ(served->error_ppm, 0u);
+  EXPECT_EQ(served->max_concurrency, 4u);
+  EXPECT_EQ(served->free_capacity, 4u);
+  EXPECT_EQ(served->uptime_s, now_s() - epoch_unix_s);
+  EXPECT_GT(served->uptime_s, 0);
+  EXPECT_EQ(served->tee_type, wire::TeeType::None);
+  EXPECT_EQ(served->cpu_model, "");  // not reported: add_provider sets no host
+  const auto it = std::find_if(s.providers.begin(), s.providers.end(), [&](const auto& p) {
+    return p.provider == key.address().to_string();
+  });
+  ASSERT_NE(it, s.providers.end());
+  EXPECT_EQ(it->cpu_model, "AMD EPYC 9654 96-Core Processor");
+  EXPECT_EQ(it->cpu_cores, 192u);
+  EXPECT_EQ(it->memory_bytes, uint64_t{1536} << 30);
+  EXPECT_EQ(it->tee_type, wire::TeeType::NvidiaCc);
+  EXPECT_EQ(it->tee_evidence_bytes, 64u);
+  EXPECT_EQ(it->max_concurrency, 16u);
+  EXPECT_EQ(it->active_rentals, 0u);
+  EXPECT_EQ(it->gpus[0].driver_version, wire::samples::sample_gpu()->driver_version);
+}
+
 TEST_F(relay_actor_test, refuses_a_replayed_registration_with_an_error_frame) {
   const wire::frame registration = sample_registration(wire::samples::test_key(250));
   frame_log inbox;
@@ -334,6 +389,54 @@ TEST_F(relay_actor_test, routes_a_task_streams_it_and_settles_at_the_registered_
   EXPECT_EQ(s.tasks, 0u);
   EXPECT_EQ(s.escrow_sent, 1u);
   EXPECT_EQ(s.escrow_failed, 0u);
+}
+
+/// A TaskCancel of task `id` signed by `signer`.
+wire::frame task_cancel(const private_key& signer, uint8_t id, uint32_t delivered) {
+  wire::TaskCancelT m;
+  m.renter = wire::to_wire(signer.address());
+  m.task_id = wire::samples::wire_id(id);
+  m.reason = "the client went away";
+  m.delivered_chunks = delivered;
+  m.created_unix_s = epoch_unix_s;
+  return {wire::message_kind::TaskCancel, wire::seal(m, signer)};
+}
+
+TEST_F(relay_actor_test, forwards_only_the_renters_task_cancel_and_settles_what_it_proves) {
+  using wire::message_kind;
+  add_provider(1);
+  frame_log renter;
+  wire::frame request = task_request(1);
+  route(request, sink(&renter));
+  step(200ms, 100ms);
+  ASSERT_EQ(renter.of_kind(message_kind::TokenChunk).size(), 2u);
+  frame_log stranger;
+  send_from(&stranger, task_cancel(wire::samples::test_key(301), 1, 1));
+  send_from(&stranger, task_cancel(renter_key_, 9, 1));  // no such task
+  run();
+  auto refusals = stranger.opened(message_kind::ErrorFrame);
+  ASSERT_EQ(refusals.size(), 2u);
+  EXPECT_EQ(refusals[0].as<wire::ErrorFrame>()->code(), static_cast<uint16_t>(errc::bad_signature));
+  EXPECT_EQ(refusals[1].as<wire::ErrorFrame>()->code(), static_cast<uint16_t>(errc::not_found));
+  step(100ms, 100ms);
+  ASSERT_EQ(renter.of_kind(message_kind::TokenChunk).size(), 3u);  // the stranger stopped nothing
+  frame_log renters_inbox;
+  send_from(&renters_inbox, task_cancel(renter_key_, 1, 3));
+  step(1s, 100ms);
+  EXPECT_TRUE(renters_inbox.frames.empty());
+  // A fourth chunk was on its way when the cancel came: it is not billed.
+  std::vector<message_kind> expected(4, message_kind::TokenChunk);
+  expected.push_back(message_kind::TaskResult);
+  expected.push_back(message_kind::ComputeProof);
+  EXPECT_EQ(renter.kinds(), expected);
+  EXPECT_EQ(renter.opened(message_kind::TaskResult)[0].as<wire::TaskResult>()->status(),
+            wire::TaskStatus::Cancelled);
+  auto settles = escrow_log_.opened(message_kind::Settle);
+  ASSERT_EQ(settles.size(), 1u);
+  auto proof = wire::open(wire::view(settles[0].as<wire::Settle>()->proof()));
+  ASSERT_TRUE(proof.ok());
+  EXPECT_EQ(proof->as<wire::ComputeProof>()->completion_tokens(), 3u);
+  EXPECT_EQ(status().tasks, 0u);
 }
 
 TEST_F(relay_actor_test, a_settle_the_escrow_could_not_take_is_sent_again_on_the_ticks) {
@@ -557,6 +660,98 @@ TEST_F(relay_actor_test, providers_reconnect_to_a_restarted_relay_that_refunds_l
   EXPECT_EQ(refund->reason(), wire::RefundReason::Cancelled);
   EXPECT_FALSE(provider.is_zero());
   EXPECT_EQ(status().tasks, 0u);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Body attestations (relay_attestation.cpp)
+
+/// A BodyAttestationRequest for task `task` served by `provider`, sealed by `renter`.
+wire::frame attestation_request(const private_key& renter, const address& provider, uint8_t task) {
+  wire::BodyAttestationRequestT m;
+  m.renter = wire::to_wire(renter.address());
+  m.provider = wire::to_wire(provider);
+  m.task_id = wire::samples::wire_id(task);
+  m.request_sha256 = wire::samples::wire_hash(0x35);
+  m.response_sha256 = wire::samples::wire_hash(0x36);
+  m.created_unix_s = epoch_unix_s;
+  return {wire::message_kind::BodyAttestationRequest, wire::seal(m, renter)};
+}
+
+class relay_attestation_test : public relay_actor_test {
+ protected:
+  /// The relay's answer to (attest, request), after `wait` of virtual time.
+  result<wire::frame> attest(const wire::frame& request, caf::timespan wait = 0s) {
+    std::optional<result<wire::frame>> out;
+    auto client = sys.spawn([&out, this, request](caf::event_based_actor* self) {
+      self->request(relay_, 60s, attest_atom_v, request)
+          .then([&out](wire::frame& f) { out = std::move(f); },
+                [&out](caf::error& e) { out = from_caf_error(e); });
+    });
+    actors_.push_back(client);
+    run();
+    step(wait);
+    EXPECT_TRUE(out.has_value());
+    return out.value_or(make_error(errc::io_error, "no answer"));
+  }
+};
+
+TEST_F(relay_attestation_test, takes_a_request_to_the_provider_that_served_it_after_a_restart) {
+  add_provider(1);
+  frame_log renter;
+  const address provider = assigned_to(route(task_request(1), sink(&renter)));
+  step(1s, 100ms);
+  ASSERT_EQ(renter.opened(wire::message_kind::ComputeProof).size(), 1u);
+  // The relay forgets the task with its proof, and all of it when it restarts: the provider's
+  // log is what the attestation rests on.
+  caf::anon_send_exit(relay_, caf::exit_reason::kill);
+  run();
+  relay_ = spawn_relay_actor();
+  caf::anon_send(providers_[0], reconnect_atom_v, caf::actor_cast<frame_sink>(relay_));
+  run();
+  auto answer = attest(attestation_request(renter_key_, provider, 1));
+  ASSERT_TRUE(answer) << answer.error().to_string();
+  auto opened = wire::open(answer->data);
+  ASSERT_TRUE(opened);
+  ASSERT_EQ(opened->kind(), wire::message_kind::BodyAttestation);
+  EXPECT_EQ(opened->signer(), provider);
+  const wire::BodyAttestation& a = *opened->as<wire::BodyAttestation>();
+  const std::string text(wire::view(a.text()));
+  EXPECT_EQ(text.substr(0, 4), "3535");
+  EXPECT_EQ(text.substr(64, 5), ":3636");
+  signature text_signature{};
+  std::copy(a.text_signature()->begin(), a.text_signature()->end(), text_signature.begin());
+  EXPECT_EQ(recover_personal(text_signature, as_bytes(text)).value(), provider);
+}
+
+TEST_F(relay_attestation_test, answers_the_providers_refusal_and_an_unknown_providers_error) {
+  add_provider(1);
+  frame_log renter;
+  const address provider = assigned_to(route(task_request(1), sink(&renter)));
+  step(1s, 100ms);
+  auto stranger = attest(attestation_request(wire::samples::test_key(301), provider, 1));
+  ASSERT_FALSE(stranger);
+  EXPECT_EQ(stranger.error().code, errc::bad_signature);
+  EXPECT_NE(stranger.error().message.find("the provider refused"), std::string::npos);
+  auto unknown = attest(attestation_request(renter_key_, provider_address(7), 1));
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, errc::not_found);
+  auto not_a_request = attest(task_request(2));
+  ASSERT_FALSE(not_a_request);
+  EXPECT_EQ(not_a_request.error().code, errc::wrong_kind);
+}
+
+TEST_F(relay_attestation_test, fails_a_request_the_provider_leaves_unanswered) {
+  const private_key key = wire::samples::test_key(252);
+  const wire::frame registration = sample_registration(key);
+  auto silent = sys.spawn([this, registration](caf::event_based_actor* self) {
+    self->send(relay_, registration);
+    return caf::behavior{[](const wire::frame&) {}};
+  });
+  actors_.push_back(silent);
+  run();
+  auto answer = attest(attestation_request(renter_key_, key.address(), 1), 40s);
+  ASSERT_FALSE(answer);
+  EXPECT_EQ(answer.error().code, errc::io_error);
 }
 
 }  // namespace

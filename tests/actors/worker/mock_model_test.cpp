@@ -258,5 +258,55 @@ TEST(mock_model_test, embed_refuses_bad_requests) {
   EXPECT_EQ(m.generate(long_input).error().code, errc::limit_exceeded);
 }
 
+TEST(mock_model_test, logprobs_are_the_documented_function_of_the_candidate_digests) {
+  generation_request r = text_request("rank these words", 3, 9);
+  r.sampling.top_logprobs = 4;
+  auto out = mock_model{}.generate(r);
+  ASSERT_TRUE(out) << out.error().to_string();
+  ASSERT_EQ(out->chunks.size(), 3u);
+  const bytes input = text_bytes("rank these words");
+  for (uint32_t i = 0; i < 3; ++i) {
+    bytes digest_input = input;
+    for (int k = 7; k >= 0; --k)
+      digest_input.push_back(static_cast<uint8_t>(uint64_t{9} >> (8 * k)));
+    for (int k = 3; k >= 0; --k)
+      digest_input.push_back(static_cast<uint8_t>(i >> (8 * k)));
+    const hash256 d = keccak256(digest_input);
+    const std::string word = expected_word(input, 9, i);
+    const std::string space = i == 0 ? "" : " ";
+    ASSERT_EQ(out->chunks[i].logprobs.size(), 1u);
+    const token_logprobs& e = out->chunks[i].logprobs[0];
+    const float logprob = -(64.0f + d[4]) / 256.0f;
+    EXPECT_EQ(e.chosen.token, space + word);
+    EXPECT_EQ(e.chosen.logprob, logprob);
+    EXPECT_GE(logprob, -1.25f);
+    EXPECT_LE(logprob, -0.25f);
+    ASSERT_EQ(e.top.size(), 4u);
+    for (uint32_t j = 0; j < 4; ++j) {
+      const uint32_t alternative = (id_of(word) + 7919 * j) % (26 * 26 * 26 * 26);
+      EXPECT_EQ(e.top[j].token, space + mock_model::word_of(alternative));
+      EXPECT_EQ(e.top[j].logprob, logprob - 2.0f * j);
+    }
+    EXPECT_EQ(e.top[0].token, e.chosen.token);  // the token is its own most likely candidate
+  }
+  EXPECT_EQ(mock_model::logprobs(r, 1, 4).chosen.token, out->chunks[1].logprobs[0].chosen.token);
+}
+
+TEST(mock_model_test, logprobs_come_only_when_asked_and_change_no_token) {
+  generation_request r = text_request("rank these words", 5, 9);
+  const generation plain = mock_model{}.generate(r).value();
+  for (const generation_chunk& c : plain.chunks)
+    EXPECT_TRUE(c.logprobs.empty());
+  r.sampling.logprobs = true;  // each token's own logprob, no alternatives
+  const generation with = mock_model{}.generate(r).value();
+  EXPECT_EQ(with.text, plain.text);
+  EXPECT_EQ(with.token_ids, plain.token_ids);
+  for (const generation_chunk& c : with.chunks) {
+    ASSERT_EQ(c.logprobs.size(), 1u);
+    EXPECT_TRUE(c.logprobs[0].top.empty());
+    EXPECT_EQ(c.logprobs[0].chosen.token, c.text);
+  }
+}
+
 }  // namespace
 }  // namespace agora::actors

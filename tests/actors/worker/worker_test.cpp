@@ -210,5 +210,51 @@ TEST_F(worker_test, status_counts_waiting_and_running) {
   EXPECT_EQ(status, (std::vector<uint32_t>{1, 1}));
 }
 
+TEST_F(worker_test, cancel_stops_the_sync_run_between_chunks_and_answers_what_went_out) {
+  auto w = spawn({.queue_max = 4, .token_time = 10ms});
+  auto sink = spawn_sink();
+  auto r = request(7, "stop me early");
+  r.sampling.max_tokens = 16;
+  submit(w, r, sink);
+  submit(w, request(8, "next in line"), {});
+  advance(10ms);
+  advance(10ms);
+  advance(10ms);
+  ASSERT_EQ(log.chunks.size(), 3u);
+  caf::anon_send(w, cancel_atom_v, uint64_t{7});
+  run();
+  ASSERT_EQ(log.replies.size(), 1u);
+  const generation& cut = log.replies[0].first;
+  const generation whole = mock_model{}.generate(r).value();
+  EXPECT_EQ(cut.request_id, 7u);
+  EXPECT_EQ(cut.completion_tokens, 3u);
+  EXPECT_EQ(cut.finish_reason, wire::FinishReason::None);
+  EXPECT_EQ(cut.prompt_tokens, whole.prompt_tokens);
+  EXPECT_EQ(cut.token_ids,
+            std::vector<uint32_t>(whole.token_ids.begin(), whole.token_ids.begin() + 3));
+  EXPECT_EQ(cut.text,
+            log.chunks[0].first.text + log.chunks[1].first.text + log.chunks[2].first.text);
+  for (int step = 0; step < 20; ++step)
+    advance(10ms);
+  EXPECT_EQ(log.chunks.size(), 3u);   // nothing more of the cancelled run
+  ASSERT_EQ(log.replies.size(), 2u);  // the next request ran at once, to its end
+  EXPECT_EQ(log.replies[1].first.request_id, 8u);
+  EXPECT_TRUE(log.errors.empty());
+}
+
+TEST_F(worker_test, cancel_of_a_waiting_sync_request_answers_stale) {
+  auto w = spawn({.queue_max = 4, .token_time = 10ms});
+  submit(w, request(1, "running"), {});
+  submit(w, request(2, "waiting"), {});
+  caf::anon_send(w, cancel_atom_v, uint64_t{2});
+  run();
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_EQ(log.errors[0].code, errc::stale);
+  advance(40ms);
+  ASSERT_EQ(log.replies.size(), 1u);
+  EXPECT_EQ(log.replies[0].first.request_id, 1u);
+  EXPECT_EQ(log.replies[0].first.completion_tokens, 4u);  // an unknown id changes nothing else
+}
+
 }  // namespace
 }  // namespace agora::actors

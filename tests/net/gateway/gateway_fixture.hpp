@@ -34,6 +34,7 @@ inline constexpr int64_t epoch_unix_s = 1'760'000'000;
 inline constexpr int64_t house_deposit_micros = 5'000'000;     // the gateway's account: 5
 inline constexpr int64_t provider_price_micros = 150'000'001;  // per million tokens
 inline constexpr int64_t price_cap_micros = 200'000'000;       // the gateway's cap
+inline constexpr const char* provider_cpu_model = "AMD EPYC 7B13 64-Core Processor";
 
 /// How one test world is set up; each test fixture may change it.
 struct world_setup {
@@ -41,6 +42,8 @@ struct world_setup {
   int64_t house_deposit = house_deposit_micros;
   std::chrono::seconds task_deadline{30};
   uint64_t body_bytes_max = 64 << 10;
+  gateway::hardware_snapshot hardware;        // what /v1/hardware serves
+  gateway::attestation_identity attestation;  // zero address: the house key signs
 };
 
 class gateway_test : public ::testing::Test {
@@ -52,6 +55,8 @@ class gateway_test : public ::testing::Test {
   }
 
   virtual world_setup setup() const { return {}; }
+  /// Last changes to the gateway's options before it starts (accounts_test.cpp's key store).
+  virtual void configure(gateway::gateway_actor_options&, gateway::gateway_options&) {}
 
   void SetUp() override {
     const world_setup s = setup();
@@ -88,6 +93,9 @@ class gateway_test : public ::testing::Test {
     g.http.threads = 2;
     g.http.body_bytes_max = s.body_bytes_max;
     g.http.header_bytes_max = 8 << 10;
+    g.hardware = s.hardware;
+    g.attestation = s.attestation;
+    configure(o, g);
     gateway_ = std::make_unique<gateway::gateway>(sys, std::move(o), g);
     auto started = gateway_->start();
     ASSERT_TRUE(started) << started.error().to_string();
@@ -133,6 +141,9 @@ class gateway_test : public ::testing::Test {
                                      provider_price_micros,
                                      2'000'000,
                                      4};
+    options.cpu_model = provider_cpu_model;
+    options.cpu_cores = 16;
+    options.memory_bytes = uint64_t{64} << 30;
     return actors::spawn_provider(sys, std::move(options));
   }
 

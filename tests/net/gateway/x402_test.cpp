@@ -12,7 +12,7 @@
 #include "core/eip712.hpp"
 #include "net/gateway/x402/base64.hpp"
 #include "net/gateway/x402/payment.hpp"
-#include "tests/net/gateway/gateway_fixture.hpp"
+#include "tests/net/gateway/x402_client.hpp"
 
 namespace agora::net::testing {
 namespace {
@@ -76,69 +76,22 @@ json::value decode_header(const std::string& value) {
 
 class x402_test : public gateway_test {
  protected:
-  void SetUp() override {
-    clock_ = actors::wall_clock_map::starting_now(sys.clock(), from_unix_seconds(epoch_unix_s));
-    escrow_ = spawn_escrow_actor();
-    relay_ = actors::spawn_relay(sys, actors::relay_options{relay_key_, escrow_, clock_,
-                                                            std::make_shared<seeded_random>(1)});
-    provider_ = add_provider(1ms);
-    ASSERT_TRUE(wait_until([this] { return healthy_providers() == 1; }));
+  world_setup setup() const override { return {.house_deposit = 0}; }  // payers pay
+  void configure(gateway::gateway_actor_options& o, gateway::gateway_options&) override {
     options_.enabled = true;
     options_.pay_to = escrow_key_.address();
-    gateway::gateway_actor_options o{house_key_,
-                                     escrow_,
-                                     relay_,
-                                     clock_,
-                                     std::make_shared<seeded_random>(9),
-                                     price_cap_micros,
-                                     std::chrono::seconds(30),
-                                     std::chrono::seconds(300)};
     o.x402 = options_;
-    gateway::gateway_options g;
-    g.http.threads = 2;
-    gateway_ = std::make_unique<gateway::gateway>(sys, std::move(o), g);
-    auto started = gateway_->start();
-    ASSERT_TRUE(started) << started.error().to_string();
-    port_ = gateway_->port();
   }
 
-  /// A TransferWithAuthorization from the payer to pay_to, valid now for five minutes.
   eip712::transfer_with_authorization authorization(int64_t value, uint8_t nonce_fill) const {
-    eip712::transfer_with_authorization a;
-    a.from = payer_.address();
-    a.to = options_.pay_to;
-    a.value = std::to_string(value);
-    a.valid_after = "0";
-    a.valid_before = std::to_string(epoch_unix_s + 300);
-    a.nonce.fill(nonce_fill);
-    return a;
+    return x402_authorization(options_, payer_.address(), value, nonce_fill);
   }
-
   std::string sign(const eip712::transfer_with_authorization& a) const {
-    const eip712::token_domain domain{options_.token_name, options_.token_version,
-                                      options_.chain_id, options_.asset};
-    const hash256 digest = eip712::transfer_with_authorization_digest(domain, a).value();
-    return to_hex0x(sign_digest(payer_, digest));
+    return x402_sign(options_, payer_, a);
   }
-
-  static json::object authorization_json(const eip712::transfer_with_authorization& a) {
-    return {{"from", a.from.to_string()},
-            {"to", a.to.to_string()},
-            {"value", a.value},
-            {"validAfter", a.valid_after},
-            {"validBefore", a.valid_before},
-            {"nonce", to_hex0x(a.nonce)}};
-  }
-
-  /// The X-PAYMENT header (version 1) of `a` with `signature`.
   std::string header_v1(const eip712::transfer_with_authorization& a,
                         const std::string& signature) const {
-    json::object payload{{"signature", signature}, {"authorization", authorization_json(a)}};
-    json::object top{{"x402Version", 1},
-                     {"scheme", "exact"},
-                     {"network", options_.network},
-                     {"payload", std::move(payload)}};
-    return x402::base64_encode(json::serialize(top));
+    return x402_header_v1(options_, a, signature);
   }
 
   /// The PAYMENT-SIGNATURE header (version 2) of `a`.
@@ -151,7 +104,7 @@ class x402_test : public gateway_test {
                           {"payTo", options_.pay_to.to_string()},
                           {"maxTimeoutSeconds", 300},
                           {"extra", {{"name", "USDC"}, {"version", "2"}}}};
-    json::object payload{{"signature", signature}, {"authorization", authorization_json(a)}};
+    json::object payload{{"signature", signature}, {"authorization", x402_authorization_json(a)}};
     json::object top{
         {"x402Version", 2}, {"accepted", std::move(accepted)}, {"payload", std::move(payload)}};
     return x402::base64_encode(json::serialize(top));
@@ -244,6 +197,14 @@ TEST_F(x402_test, other_routes_stay_free) {
 
 // ------------------------------------------------------------------------------------------------
 // Paid and served.
+
+TEST_F(x402_test, rentals_without_accounts_are_refused_as_x402_cannot_prepay_them) {
+  const http_reply r = post("/v1/sessions", "{}");
+  EXPECT_EQ(r.status, 403u) << r.body;
+  EXPECT_EQ(r.json().at("error").at("code").as_string(), "rentals_need_account");
+  EXPECT_EQ(get("/v1/sessions/" + std::string(32, 'a')).status, 403u);
+  EXPECT_EQ(relay_status().rentals, 0u);
+}
 
 TEST_F(x402_test, a_version_1_payment_is_served_and_charges_the_payer_exactly_the_cost) {
   const auto a = authorization(paid_micros, 0x01);
@@ -380,10 +341,11 @@ TEST_F(x402_test, a_payment_below_the_worst_case_is_refused) {
 
 TEST_F(x402_test, a_payment_for_another_network_or_garbage_is_refused) {
   const auto a = authorization(paid_micros, 0x0c);
-  json::object top{{"x402Version", 1},
-                   {"scheme", "exact"},
-                   {"network", "base"},
-                   {"payload", {{"signature", sign(a)}, {"authorization", authorization_json(a)}}}};
+  json::object top{
+      {"x402Version", 1},
+      {"scheme", "exact"},
+      {"network", "base"},
+      {"payload", {{"signature", sign(a)}, {"authorization", x402_authorization_json(a)}}}};
   expect_refused(pay_v1(x402::base64_encode(json::serialize(top))), "network");
   expect_refused(pay_v1("not base64!"), "base64");
   expect_refused(pay_v2(x402::base64_encode("[1,2]")), "JSON object");
