@@ -72,7 +72,7 @@ bytes seal_error_frame(const error& refusal, byte_view refused, int64_t now_unix
   return seal(frame, key);
 }
 
-result<opened_envelope> open(byte_view sealed, const open_limits& limits) {
+result<parsed_envelope> parse(byte_view sealed, const open_limits& limits) {
   AGORA_ASSERT(limits.frame_bytes_max < FLATBUFFERS_MAX_BUFFER_SIZE);  // the Verifier's own bound
   if (sealed.size() > limits.frame_bytes_max)
     return make_error(errc::too_large, "frame of " + std::to_string(sealed.size()) +
@@ -85,22 +85,32 @@ result<opened_envelope> open(byte_view sealed, const open_limits& limits) {
   const payload_kind_info* info = find_payload_kind(envelope->kind());
   if (info == nullptr)
     return make_error(errc::unsupported, "unknown message kind " + kind_name(envelope->kind()));
-  agora::signature signature{};
-  if (envelope->signature()->size() != signature.size())
+  parsed_envelope out;
+  out.kind = info->kind;
+  if (envelope->signature()->size() != out.signature.size())
     return make_error(errc::bad_signature, "signature of " +
                                                std::to_string(envelope->signature()->size()) +
                                                " bytes, expected 65");
-  std::copy(envelope->signature()->begin(), envelope->signature()->end(), signature.begin());
-  bytes payload(envelope->payload()->begin(), envelope->payload()->end());  // aligned, owned
-  if (status checked = check_payload_kind(*info, payload); !checked)
+  std::copy(envelope->signature()->begin(), envelope->signature()->end(), out.signature.begin());
+  out.payload.assign(envelope->payload()->begin(), envelope->payload()->end());  // aligned, owned
+  if (status checked = check_payload_kind(*info, out.payload); !checked)
     return checked.error();
-  AGORA_ASSERT(payload.size() >= 8);  // identifier checked: the payload is a whole buffer
-  result<address> signer = recover_personal(signature, payload);
+  AGORA_ASSERT(out.payload.size() >= 8);  // identifier checked: the payload is a whole buffer
+  return out;
+}
+
+result<opened_envelope> open(byte_view sealed, const open_limits& limits) {
+  auto parsed = parse(sealed, limits);
+  if (!parsed)
+    return parsed.error();
+  result<address> signer = recover_personal(parsed->signature, parsed->payload);
   if (!signer)
     return signer.error();
-  if (status checked = info->check(payload, *signer); !checked)
+  const payload_kind_info* info = find_payload_kind(parsed->kind);
+  AGORA_ASSERT(info != nullptr);  // parse found it
+  if (status checked = info->check(parsed->payload, *signer); !checked)
     return checked.error();
-  return opened_envelope(info->kind, *signer, std::move(payload), signature);
+  return opened_envelope(parsed->kind, *signer, std::move(parsed->payload), parsed->signature);
 }
 
 message_kind peek_kind(byte_view sealed) {

@@ -99,6 +99,26 @@ bytes seal_error_frame(const error& refusal, byte_view refused, int64_t now_unix
 // ------------------------------------------------------------------------------------------------
 // Opening
 
+/// A frame that passed open()'s checks 1–6 but not the signature: its kind, signature bytes and
+/// a payload that verifies as the kind's table. Nothing in it is authenticated: use it to route
+/// work whose open() comes later (the escrow queues a Settle by its proof's claimed provider, and
+/// the batch opens the proof), never to trust what it says.
+struct parsed_envelope {
+  message_kind kind = message_kind::None;
+  agora::signature signature{};
+  bytes payload;  // owned, 8-byte aligned
+
+  /// The payload's root table. REQUIRES: kind == kind_of<T>.
+  template <payload_table T>
+  const T* as() const {
+    AGORA_ASSERT(kind == kind_of<T> && !payload.empty());
+    return flatbuffers::GetRoot<T>(payload.data());
+  }
+};
+
+/// Checks 1–6 of open() below, without the ECDSA recovery.
+result<parsed_envelope> parse(byte_view sealed, const open_limits& limits = {});
+
 /// Opens a sealed Envelope received from anywhere (any alignment).
 /// REQUIRES: limits.frame_bytes_max < FLATBUFFERS_MAX_BUFFER_SIZE (2 GiB). Checks, in order:
 ///   1. size ≤ limits.frame_bytes_max                                      else too_large

@@ -80,18 +80,19 @@ result<queued_settle> on_settle(const escrow::ledger& l, const escrow_options& o
     return s.error();
   const wire::Settle& m = in.as<wire::Settle>();
   const byte_view proof = wire::view(m.proof());
-  auto opened_proof = wire::open(proof);
-  if (!opened_proof)
-    return opened_proof.error();
-  if (opened_proof->kind() != wire::message_kind::ComputeProof)
+  // Parsed, not opened: the queue needs only the provider the proof names, and the ledger opens
+  // the proof in the batch (on its proof threads) and refuses it unless that provider signed it.
+  // The relay vouches for the registered price; the ledger checks the proof is priced at most so.
+  auto parsed_proof = wire::parse(proof);
+  if (!parsed_proof)
+    return parsed_proof.error();
+  if (parsed_proof->kind != wire::message_kind::ComputeProof)
     return make_error(errc::wrong_kind, "Settle.proof is not a ComputeProof");
-  // The relay vouches for the registered provider and price; the ledger checks the proof is
-  // signed by that provider and priced at most at the registered price.
   queued_settle out;
   out.hold_id = wire::from_wire(*m.hold_id());
   if (const escrow::hold_state* hold = l.state().find_hold(out.hold_id))
     out.renter = hold->renter;
-  out.provider = opened_proof->signer();
+  out.provider = wire::from_wire(*parsed_proof->as<wire::ComputeProof>()->provider());
   out.proof.assign(proof.begin(), proof.end());
   out.registered_price = amount::from_micros(m.registered_price_micros());
   out.now_unix_s = in.now_unix_s;

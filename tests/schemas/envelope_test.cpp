@@ -1,5 +1,6 @@
 // seal/open: round trip of every kind, the kind table, refusal of tampered, mislabelled,
-// oversize and unsigned frames, and the ErrorFrame helper (schemas/envelope.hpp).
+// oversize and unsigned frames, parse without the recovery, and the ErrorFrame helper
+// (schemas/envelope.hpp).
 #include "schemas/envelope.hpp"
 
 #include <gmock/gmock.h>
@@ -156,6 +157,26 @@ TEST(Envelope, SignatureByAnotherKeyIsBadSignature) {
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.error().code, errc::bad_signature);
   EXPECT_THAT(opened.error().message, HasSubstr(other.address().to_string()));
+}
+
+TEST(Envelope, ParseChecksTheStructureButNotWhoSigned) {
+  const private_key key = test_key(10);
+  const private_key other = test_key(11);
+  const bytes payload = pack(sample_of<ComputeProof>(key));  // names key's address
+  const bytes forged =
+      raw_envelope(message_kind::ComputeProof, payload, personal_sign(other, payload));
+  result<parsed_envelope> parsed = parse(forged);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().to_string();
+  EXPECT_EQ(parsed->kind, message_kind::ComputeProof);
+  EXPECT_EQ(from_wire(*parsed->as<ComputeProof>()->provider()), key.address());  // a claim only
+  EXPECT_EQ(open(forged).error().code, errc::bad_signature);
+  // What open() refuses before the recovery, parse() refuses the same way.
+  const bytes mislabelled =
+      raw_envelope(message_kind::Register, payload, personal_sign(key, payload));
+  EXPECT_EQ(parse(mislabelled).error().code, errc::wrong_kind);
+  const bytes truncated(forged.begin(),
+                        forged.begin() + static_cast<std::ptrdiff_t>(forged.size() / 2));
+  EXPECT_EQ(parse(truncated).error().code, errc::malformed);
 }
 
 TEST(Envelope, PayloadTooShortForAnIdentifierIsMalformed) {

@@ -186,6 +186,29 @@ TEST_F(settle_batching_test, a_bad_proof_gets_its_own_error_and_the_others_settl
   EXPECT_EQ(earnings(e, provider_key_), 2 * 18'000);
 }
 
+TEST_F(settle_batching_test, a_proof_signed_by_another_key_joins_its_claimed_queue_and_fails) {
+  auto e = spawn_batching(2, 1h);
+  fund_and_hold(e, 10'000'000, 2);
+  // The payload names provider_key_ but the second provider signed it: the actor queues it by
+  // that claim without recovering the signer, and the batch's open refuses it.
+  const bytes honest = seal_proof(
+      provider_key_, proof_claim{renter(), make_id(0x82), make_id(2), 100'000, 20'000, price});
+  const auto opened = wire::open(honest);
+  ASSERT_TRUE(opened);
+  const bytes forged =
+      wire::seal(wire::message_kind::ComputeProof, opened->payload(), second_provider_);
+  auto first = send(e, settle_hold(1, provider_key_));
+  auto refused = send(e, settle(relay_key_, make_id(2), forged, price));
+  run();
+  ASSERT_TRUE(first->has_value() && refused->has_value());  // one full queue of two
+  EXPECT_TRUE(**first);
+  ASSERT_FALSE(**refused);
+  EXPECT_EQ((*refused)->error().code, errc::bad_signature);
+  EXPECT_EQ(balance(e, escrow::hold_account(renter(), make_id(2))), hold_micros);
+  EXPECT_EQ(earnings(e, provider_key_), 18'000);
+  EXPECT_EQ(earnings(e, second_provider_), 0);
+}
+
 TEST_F(settle_batching_test, a_restart_loses_only_unacknowledged_settles) {
   auto e = spawn_batching(2, 1h);
   fund_and_hold(e, 10'000'000, 3);
